@@ -1,0 +1,16 @@
+"""The team overview."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from apps.core import selectors as job_selectors
+from apps.core.decorators import team_required
+from apps.core.http import AppRequest
+
+
+@require_GET
+@team_required
+def home(request: AppRequest) -> HttpResponse:
+    context = {"recent_jobs": job_selectors.job_list_for_team(request.team, limit=8)}
+    return render(request, "dashboard/home.html", context)

@@ -1,0 +1,25 @@
+"""The Celery application; tasks are discovered from each app's tasks.py."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("preflight")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def _ensure_filesystem_broker_folders() -> None:
+    """kombu's filesystem transport needs its folders before the first publish."""
+    from django.conf import settings
+
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        for key in ("data_folder_in", "processed_folder"):
+            os.makedirs(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key], exist_ok=True)
+
+
+@app.on_after_configure.connect
+def _on_after_configure(sender: Celery, **kwargs: object) -> None:
+    _ensure_filesystem_broker_folders()
