@@ -13,7 +13,7 @@ from collections.abc import Callable
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils.module_loading import autodiscover_modules
 
 from apps.core import services
@@ -70,7 +70,6 @@ def worker_name() -> str:
 
 def run_job(job_id: str, handler: Callable[[Job, Progress], dict]) -> str:
     """Claim the job, run the handler with a heartbeat, record how it ended."""
-    close_old_connections()
     claim = services.job_claim(job_id=job_id, worker=worker_name())
     if claim is None:
         logger.info("Job %s is not queued (already claimed, finished or cancelled)", job_id)
