@@ -1,0 +1,1 @@
+"""`preflight`: a small command-line client of the JSON API, for CI jobs."""

@@ -23,7 +23,9 @@ api = NinjaAPI(
 api.add_router("", core_router)
 
 
-def _error(request: HttpRequest, status: int, detail: str, errors: list | None = None) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, detail: str, errors: list | None = None
+) -> HttpResponse:
     return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
 
 
@@ -35,7 +37,9 @@ def _field_name(location: list) -> str:
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = [{"field": _field_name(e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors]
+    errors = [
+        {"field": _field_name(e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors
+    ]
     return _error(request, 422, "The request has invalid fields.", errors)
 
 

@@ -15,7 +15,10 @@ from config.settings import STORAGES  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Plain storage: {% static %} must work without collectstatic and live_server must
 # serve unhashed names.
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # In-process tests run tasks inline; integration tests start real workers with the
 # normal settings module and their own broker.
 CELERY_TASK_ALWAYS_EAGER = True

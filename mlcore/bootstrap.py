@@ -1,5 +1,6 @@
 """Bootstrap confidence intervals with a fixed seed, so a report is reproducible."""
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
@@ -36,10 +37,8 @@ def bootstrap_interval(
     values = []
     for i in range(replicates):
         indices = rng.integers(0, n_rows, size=n_rows)
-        try:
+        with contextlib.suppress(ValueError):
             values.append(statistic(indices))
-        except ValueError:
-            pass
         if on_replicate is not None:
             on_replicate(i + 1)
     if not values:

@@ -8,7 +8,9 @@ def _binary_arrays(y_true: ArrayLike, scores: ArrayLike) -> tuple[np.ndarray, np
     y = np.asarray(y_true)
     s = np.asarray(scores, dtype=np.float64)
     if y.ndim != 1 or s.ndim != 1 or y.shape != s.shape:
-        raise ValueError(f"y_true and scores must be 1-D of equal length, got {y.shape} and {s.shape}.")
+        raise ValueError(
+            f"y_true and scores must be 1-D of equal length, got {y.shape} and {s.shape}."
+        )
     if np.isnan(s).any():
         raise ValueError(f"scores contain NaN at row {int(np.flatnonzero(np.isnan(s))[0])}.")
     labels = np.unique(y)

@@ -94,7 +94,9 @@ def run_self_check(
 
     def on_replicate(done: int) -> None:
         if done % 250 == 0 and done < BOOTSTRAP_REPLICATES:
-            report(72 + 24 * done / BOOTSTRAP_REPLICATES, f"Bootstrap {done}/{BOOTSTRAP_REPLICATES}")
+            report(
+                72 + 24 * done / BOOTSTRAP_REPLICATES, f"Bootstrap {done}/{BOOTSTRAP_REPLICATES}"
+            )
 
     interval = bootstrap_interval(
         lambda idx: roc_auc(y[idx], oof[idx]),

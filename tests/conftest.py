@@ -5,8 +5,10 @@ A test that needs a missing service skips with the reason locally; with CI=true 
 because in CI nothing may silently skip.
 """
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -139,15 +141,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(condition: Callable[[], object], *, timeout: float, what: str, every: float = 0.1):  # noqa: ANN201
-    """Poll until `condition()` is truthy; return its value or fail naming `what`."""
+def wait_for(  # noqa: ANN201
+    condition: Callable[[], object],
+    *,
+    timeout: float,
+    what: str,
+    every: float = 0.1,
+    explain: Callable[[], str] | None = None,
+):
+    """Poll until `condition()` is truthy; return its value or fail naming `what`.
+
+    `explain()` (e.g. a worker's log) is appended to the failure so a CI timeout can be
+    diagnosed from the report alone.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
         time.sleep(every)
-    pytest.fail(f"Timed out after {timeout} s waiting for {what}", pytrace=False)
+    message = f"Timed out after {timeout} s waiting for {what}"
+    if explain is not None:
+        message += "\n" + explain()
+    pytest.fail(message, pytrace=False)
 
 
 @pytest.fixture
@@ -176,16 +192,31 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            return
         self.process = subprocess.Popen(
             [
                 shutil.which("redis-server") or "redis-server",
-                "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no", "--dir", self.workdir,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.workdir,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        wait_for(self.ping, timeout=10, what=f"redis-server on port {self.port}")
+        # A PONG from someone else's server on a recycled port must not count as ours.
+        wait_for(
+            lambda: self.process is not None and self.process.poll() is None and self.ping(),
+            timeout=10,
+            what=f"redis-server on port {self.port}",
+        )
 
     def ping(self) -> bool:
         try:
@@ -238,11 +269,14 @@ def use_real_broker() -> Iterator[Callable[[str], None]]:
 
 def _reset_broker_pools(app) -> None:  # noqa: ANN001
     # Celery caches its connection and producer pools on first use; a new broker URL
-    # only takes effect once they are dropped.
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    # only takes effect once they are dropped. kombu also keeps them in global registries
+    # keyed by URL: a closed pool left there would be handed back (and refuse to work)
+    # the next time a test switches to the same URL, so the registries are cleared too.
+    from kombu import pools
+
+    app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()
 
 
 @dataclass
@@ -257,36 +291,64 @@ class WorkerProcess:
     def start(self) -> None:
         log = self.log_path.with_suffix(f".{len(self.logs)}.log")
         self.logs.append(log)
-        self.process = subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "config", "worker", "-B",
-                "--pool=prefork", "--concurrency=1", "--loglevel=INFO",
-                "--without-gossip", "--without-mingle", "--without-heartbeat",
-                "-s", str(self.log_path.parent / "beat-schedule"),
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-B",
+            "--pool=prefork",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-s",
+            str(self.log_path.parent / "beat-schedule"),
+        ]
+        # The child keeps its own copy of the descriptor; ours is closed at once.
+        with log.open("w") as log_file:
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def kill(self) -> None:
         """SIGKILL the whole worker: main process, pool child and embedded beat."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, 9)
+        self._signal_group(signal.SIGKILL)
+        if self.process is not None:
             self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, 15)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        if self.process is None:
+            return
+        # Signal the group even when the main process is gone: an orphaned pool child or
+        # beat process would otherwise keep consuming from the broker after the test.
+        self._signal_group(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pass
+        self.kill()
+
+    def _signal_group(self, signum: int) -> None:
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signum)
 
     def output(self) -> str:
         return "\n".join(path.read_text(errors="replace") for path in self.logs if path.exists())
+
+    def explain(self) -> str:
+        """The worker's log, for a failure message."""
+        return f"--- worker log ({self.log_path.name}) ---\n{self.output()}"
 
 
 @pytest.fixture
@@ -323,6 +385,9 @@ def celery_worker_factory(
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """pytest-playwright launches Debian's Chromium: no browser download is possible."""
+    # Checked here, not only in `chromium_available`: this session fixture is set up
+    # before any function fixture, and launching a missing binary would error, not skip.
+    require(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 

@@ -13,10 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts import selectors, services
+from apps.accounts.decorators import team_required
 from apps.accounts.forms import ApiTokenCreateForm, TeamSwitchForm
+from apps.accounts.http import AppRequest
 from apps.accounts.middleware import SESSION_TEAM_KEY
-from apps.core.decorators import team_required
-from apps.core.http import AppRequest
 
 
 @require_POST
@@ -72,5 +72,3 @@ def token_revoke(request: AppRequest, token_id: int) -> HttpResponse:
     services.api_token_revoke(token=token)
     messages.success(request, f"Token “{token.name}” revoked: it no longer works.")
     return redirect("accounts:token_list")
-
-

@@ -15,5 +15,12 @@ class JobAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "team", "status", "progress", "attempts", "created_at"]
     list_filter = ["status", "kind", "team"]
     search_fields = ["title", "id"]
-    readonly_fields = ["id", "created_at", "published_at", "started_at", "heartbeat_at", "finished_at"]
+    readonly_fields = [
+        "id",
+        "created_at",
+        "published_at",
+        "started_at",
+        "heartbeat_at",
+        "finished_at",
+    ]
     inlines = [JobAttemptInline]

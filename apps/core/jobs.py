@@ -10,6 +10,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable
+
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings

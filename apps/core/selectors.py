@@ -8,9 +8,9 @@ from apps.core.models import Job, JobStatus
 
 def job_list_for_team(team: Team, *, limit: int = 50) -> QuerySet[Job]:
     """The team's most recent jobs, newest first."""
-    return Job.objects.filter(team=team).select_related("created_by").order_by("-created_at")[
-        :limit
-    ]
+    return (
+        Job.objects.filter(team=team).select_related("created_by").order_by("-created_at")[:limit]
+    )
 
 
 def job_active_for_team(team: Team) -> QuerySet[Job]:

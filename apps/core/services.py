@@ -125,7 +125,9 @@ def job_report_progress(*, claim: Claim, progress: int, message: str) -> None:
 def _finish(claim: Claim, *, status: str, outcome: str, **fields: object) -> bool:
     now = timezone.now()
     with transaction.atomic():
-        finished = _running(claim).update(status=status, finished_at=now, heartbeat_at=now, **fields)
+        finished = _running(claim).update(
+            status=status, finished_at=now, heartbeat_at=now, **fields
+        )
         if finished:
             JobAttempt.objects.filter(job_id=claim.job_id, number=claim.attempt).update(
                 outcome=outcome, finished_at=now

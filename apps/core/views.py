@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
+from apps.accounts.decorators import team_required, write_required
+from apps.accounts.http import AppRequest
 from apps.core import charts, selectors, services
-from apps.core.decorators import team_required, write_required
-from apps.core.http import AppRequest
 from apps.core.models import Job
 from apps.core.scoping import get_for_user_or_404
 from apps.core.tasks import SELFCHECK_KIND

@@ -4,9 +4,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from apps.accounts.decorators import team_required
+from apps.accounts.http import AppRequest
 from apps.core import selectors as job_selectors
-from apps.core.decorators import team_required
-from apps.core.http import AppRequest
 
 
 @require_GET

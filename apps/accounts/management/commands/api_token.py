@@ -49,8 +49,14 @@ class Command(BaseCommand):
         self.stdout.write(issued.plaintext)
 
     def _list(self, options: dict) -> None:
-        for token in ApiToken.objects.filter(team__slug=options["team_slug"]).select_related("user"):
-            state = "revoked" if token.revoked_at else ("read-only" if token.read_only else "read-write")
+        for token in ApiToken.objects.filter(team__slug=options["team_slug"]).select_related(
+            "user"
+        ):
+            state = (
+                "revoked"
+                if token.revoked_at
+                else ("read-only" if token.read_only else "read-write")
+            )
             self.stdout.write(f"{token.prefix}\t{token.user.username}\t{state}\t{token.name}")
 
     def _revoke(self, options: dict) -> None:

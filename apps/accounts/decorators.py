@@ -18,7 +18,7 @@ def team_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if not request.membership:
-            return render(request, "core/no_team.html", status=403)
+            return render(request, "accounts/no_team.html", status=403)
         return view(request, *args, **kwargs)
 
     return wrapper
