@@ -79,16 +79,16 @@ def run_self_check(
     fold_auc: list[float] = []
     max_diff = 0.0
     splitter = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=seed)
-    started = time.perf_counter()
+    timings["cross-validation"] = 0.0
     for i, (train, test) in enumerate(splitter.split(X, y)):
-        step(12 + 12 * i, f"Training fold {i + 1} of {FOLDS}")
+        started = step(12 + 12 * i, f"Training fold {i + 1} of {FOLDS}")
         model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
         model.fit(X[train], y[train])
         oof[test] = model.predict_proba(X[test])[:, 1]
         ours = roc_auc(y[test], oof[test])
         max_diff = max(max_diff, abs(ours - roc_auc_score(y[test], oof[test])))
         fold_auc.append(ours)
-    timings["cross_validation"] = time.perf_counter() - started
+        timings["cross-validation"] += time.perf_counter() - started
 
     started = step(72, f"Bootstrapping the AUC ({BOOTSTRAP_REPLICATES} replicates)")
 
