@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from apps.accounts.auth import BearerTokenAuth
 from apps.core.api import router as core_router
+from apps.problems.api import router as problems_router
 
 api = NinjaAPI(
     title="Preflight API",
@@ -21,6 +22,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("", core_router)
+api.add_router("", problems_router)
 
 
 def _error(

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "ninja",
     "apps.accounts",
     "apps.core",
+    "apps.problems",
+    "apps.checklists",
     "apps.dashboard",
 ]
 

@@ -16,6 +16,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("", include("apps.dashboard.urls")),
     path("accounts/", include("apps.accounts.urls")),
+    path("problems/", include("apps.problems.urls")),
+    path("checklists/", include("apps.checklists.urls")),
     path("", include("apps.core.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

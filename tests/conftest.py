@@ -372,7 +372,11 @@ def celery_worker_factory(
             "JOB_RELAY_INTERVAL_SECONDS": "1",
             "JOB_SWEEP_INTERVAL_SECONDS": "1",
             "PYTHONUNBUFFERED": "1",
+            # Importing Django, Celery and scikit-learn from source takes ~10 s on a slow
+            # machine; cached bytecode (outside the tree) halves each later worker start.
+            "PYTHONPYCACHEPREFIX": str(Path(tempfile.gettempdir()) / "preflight-pycache"),
         }
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         worker = WorkerProcess(env=env, log_path=tmp_path / f"worker{len(workers)}")
         workers.append(worker)
         return worker

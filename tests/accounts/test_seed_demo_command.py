@@ -1,0 +1,45 @@
+"""`manage.py seed_demo`: the local demo login, only where the demo is allowed."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from apps.accounts.models import Membership, Role, Team, User
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_creates_the_demo_owner_and_is_idempotent(db: None) -> None:
+    assert "demo" in seed()
+    seed()
+
+    user = User.objects.get(username="demo")
+    team = Team.objects.get(slug="demo")
+    assert User.objects.filter(username="demo").count() == 1
+    assert Team.objects.filter(slug="demo").count() == 1
+    assert Membership.objects.get(user=user, team=team).role == Role.OWNER
+    assert user.check_password("demo")
+    client = Client()
+    assert client.login(username="demo", password="demo")
+    assert client.get("/").status_code == 200
+
+
+def test_seed_demo_restores_the_owner_role(db: None) -> None:
+    seed()
+    Membership.objects.filter(user__username="demo").update(role=Role.VIEWER)
+    seed()
+    assert Membership.objects.get(user__username="demo").role == Role.OWNER
+
+
+def test_seed_demo_refuses_when_the_demo_is_not_allowed(db: None, settings: object) -> None:
+    settings.PREFLIGHT_ALLOW_DEMO = False
+    with pytest.raises(CommandError, match="PREFLIGHT_ALLOW_DEMO"):
+        seed()
+    assert not User.objects.filter(username="demo").exists()
+    assert not Team.objects.filter(slug="demo").exists()
