@@ -331,10 +331,8 @@ class WorkerProcess:
         # Signal the group even when the main process is gone: an orphaned pool child or
         # beat process would otherwise keep consuming from the broker after the test.
         self._signal_group(signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            pass
         self.kill()
 
     def _signal_group(self, signum: int) -> None:

@@ -20,7 +20,15 @@ class StyledFormMixin:
 
     def full_clean(self) -> None:
         super().full_clean()
-        for name in self.errors:
+        self._mark_invalid()
+
+    def add_error(self, field: str | None, error: object) -> None:
+        super().add_error(field, error)
+        self._mark_invalid()
+
+    def _mark_invalid(self) -> None:
+        for name in getattr(self, "_errors", None) or {}:
             if name in self.fields:
                 widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from apps.accounts.models import User
 from apps.core.api import responses
@@ -149,12 +149,12 @@ def problem_list(
 @router.post(
     "/problems", response=responses(ProblemOut, 403, status=201), summary="Create a problem"
 )
-def problem_create(request: HttpRequest, payload: ProblemIn) -> tuple[int, dict]:
+def problem_create(request: HttpRequest, payload: ProblemIn) -> Status:
     values = _resolve_owner(request, payload.model_dump(exclude_unset=True))
     problem = services.problem_create(
         team=request.auth.team, user=request.auth.user, source=RevisionSource.API, **values
     )
-    return 201, _out(problem)
+    return Status(201, _out(problem))
 
 
 @router.get(

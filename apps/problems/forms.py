@@ -1,5 +1,7 @@
 """Forms: a short one to start a problem, and one per section of the definition."""
 
+from decimal import Decimal
+
 from django import forms
 
 from apps.accounts.models import Team, User
@@ -35,6 +37,11 @@ class ProblemSectionForm(StyledFormMixin, forms.ModelForm):
         for name in ("value_tp", "value_tn", "existing_tpr", "existing_fpr"):
             if name in self.fields:
                 self.fields[name].required = False
+        # Money is stored with 4 decimals; show 4 rather than 4.0000.
+        for name, field in self.fields.items():
+            value = self.initial.get(name)
+            if isinstance(field, forms.DecimalField) and isinstance(value, Decimal):
+                self.initial[name] = format(value.normalize(), "f")
 
 
 _FORM_CLASSES: dict[str, type[ProblemSectionForm]] = {}

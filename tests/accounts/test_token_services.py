@@ -11,9 +11,7 @@ from apps.accounts import services
 from apps.accounts.models import ApiToken, Team, User
 
 
-def test_a_token_is_scheme_prefix_secret_and_only_the_hash_is_kept(
-    owner: User, team: Team
-) -> None:
+def test_a_token_is_scheme_prefix_secret_and_only_the_hash_is_kept(owner: User, team: Team) -> None:
     issued = services.api_token_create(user=owner, team=team, name="  ", read_only=False)
     scheme, prefix, secret = issued.plaintext.split("_", 2)
     token = ApiToken.objects.get()

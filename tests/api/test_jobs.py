@@ -6,19 +6,27 @@ import pytest
 from django.test import Client
 
 from apps.accounts.models import Team, User
+from apps.accounts.services import membership_set
 from apps.core.models import Job, JobStatus
 
 
 def add_job(team: Team, user: User | None = None, **fields: object) -> Job:
-    return Job.objects.create(team=team, kind="selfcheck", title="Self-check", created_by=user, **fields)
+    return Job.objects.create(
+        team=team, kind="selfcheck", title="Self-check", created_by=user, **fields
+    )
 
 
 def test_a_job_of_the_token_s_team_is_returned_with_its_state(
     owner_api: Client, owner: User, team: Team
 ) -> None:
     job = add_job(
-        team, owner, status=JobStatus.SUCCEEDED, progress=100, message="Done",
-        attempts=1, result={"oof_auc": 0.99},
+        team,
+        owner,
+        status=JobStatus.SUCCEEDED,
+        progress=100,
+        message="Done",
+        attempts=1,
+        result={"oof_auc": 0.99},
     )
     response = owner_api.get(f"/api/v1/jobs/{job.pk}")
     assert response.status_code == 200
@@ -61,8 +69,6 @@ def test_an_unknown_job_is_a_json_404(owner_api: Client) -> None:
 def test_a_member_of_both_teams_still_sees_only_the_token_s_team(
     owner_api: Client, owner: User, other_team: Team
 ) -> None:
-    from apps.accounts.services import membership_set
-
     membership_set(team=other_team, user=owner, role="owner")
     job = add_job(other_team)
     assert owner_api.get(f"/api/v1/jobs/{job.pk}").status_code == 404

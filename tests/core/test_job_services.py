@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -62,9 +63,7 @@ def test_job_create_runs_the_job_to_success_on_commit(
     assert job.attempts == 1
     assert job.created_by == owner
     assert job.finished_at >= job.started_at
-    assert list(job.attempt_log.values_list("number", "outcome")) == [
-        (1, AttemptOutcome.SUCCEEDED)
-    ]
+    assert list(job.attempt_log.values_list("number", "outcome")) == [(1, AttemptOutcome.SUCCEEDED)]
 
 
 def test_an_unknown_job_kind_is_refused_at_creation(team: Team, owner: User) -> None:
@@ -237,7 +236,7 @@ def test_the_sweeper_fails_a_job_after_the_last_attempt_with_a_readable_error(
 def test_a_job_whose_publish_failed_stays_queued_and_the_relay_sends_it_later(
     team: Team,
     owner: User,
-    owner_client: object,
+    owner_client: Client,
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Callable,
 ) -> None:

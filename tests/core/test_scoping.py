@@ -7,13 +7,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from apps.accounts.models import Team, User
+from apps.accounts.services import membership_set
 from apps.core.models import Job
 from apps.core.scoping import get_for_team_or_404, get_for_user_or_404, scope_to_user
 
 
-def test_a_member_gets_their_own_team_object(
-    teammate: User, make_job: Callable
-) -> None:
+def test_a_member_gets_their_own_team_object(teammate: User, make_job: Callable) -> None:
     job = make_job()
     assert get_for_user_or_404(Job.objects.all(), teammate, pk=job.pk) == job
     assert get_for_user_or_404(Job.objects.all(), teammate, pk=str(job.pk)) == job
@@ -28,8 +27,6 @@ def test_another_team_object_is_404(outsider: User, make_job: Callable) -> None:
 def test_a_user_in_both_teams_reaches_objects_of_both(
     owner: User, other_team: Team, make_job: Callable
 ) -> None:
-    from apps.accounts.services import membership_set
-
     membership_set(team=other_team, user=owner, role="viewer")
     theirs = make_job(team=other_team)
     assert get_for_user_or_404(Job.objects.all(), owner, pk=theirs.pk) == theirs

@@ -68,7 +68,9 @@ def wait_for_job(
 
 
 def outcomes(job: Job) -> list[str]:
-    return list(JobAttempt.objects.filter(job=job).order_by("number").values_list("outcome", flat=True))
+    return list(
+        JobAttempt.objects.filter(job=job).order_by("number").values_list("outcome", flat=True)
+    )
 
 
 def start_selfcheck(*, team: Team, user: User, pace_seconds: float) -> Job:

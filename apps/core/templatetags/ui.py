@@ -74,3 +74,12 @@ def seconds(value: float | None) -> str:
         return f"{value:.0f} s"
     minutes, secs = divmod(int(value), 60)
     return f"{minutes} min {secs} s"
+
+
+@register.filter
+def percent(value: float | None, digits: int = 1) -> str:
+    """A share (0–1) as a percentage without trailing zeros: 0.02 → 2 %, 0.125 → 12.5 %."""
+    if value is None or value == "":
+        return "—"
+    text = f"{float(value) * 100:.{int(digits)}f}".rstrip("0").rstrip(".")
+    return f"{text} %"

@@ -33,9 +33,7 @@ def test_sign_in_ignores_an_external_next_url(client: Client, owner: User) -> No
     assert response.url == "/"
 
 
-def test_a_wrong_password_shows_an_error_and_does_not_sign_in(
-    client: Client, owner: User
-) -> None:
+def test_a_wrong_password_shows_an_error_and_does_not_sign_in(client: Client, owner: User) -> None:
     response = client.post("/accounts/login/", {"username": "olivia", "password": "wrong"})
     assert response.status_code == 200
     assert "alert-danger" in response.content.decode()

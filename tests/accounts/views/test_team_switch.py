@@ -32,9 +32,7 @@ def test_a_member_switches_team_and_the_dashboard_shows_it(
     assert 'id="start-selfcheck"' not in after
 
 
-def test_switching_returns_to_a_local_next_url(
-    owner_client: Client, owner_in_both: User
-) -> None:
+def test_switching_returns_to_a_local_next_url(owner_client: Client, owner_in_both: User) -> None:
     response = owner_client.post("/accounts/team/switch/", {"team": "other", "next": "/jobs/"})
     assert response.url == "/jobs/"
 

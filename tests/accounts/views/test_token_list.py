@@ -125,6 +125,9 @@ def test_an_outsider_sees_none_of_another_team_s_tokens(
 
 
 def test_anonymous_is_sent_to_login(client: Client) -> None:
-    for response in (client.get("/accounts/tokens/"), client.post("/accounts/tokens/", {"name": "x"})):
+    for response in (
+        client.get("/accounts/tokens/"),
+        client.post("/accounts/tokens/", {"name": "x"}),
+    ):
         assert response.status_code == 302
         assert response.url.startswith("/accounts/login/")

@@ -62,9 +62,7 @@ def test_a_non_owner_revoking_another_user_s_token_gets_404(
     assert ApiToken.objects.get().revoked_at is None
 
 
-def test_an_outsider_gets_404(
-    outsider_client: Client, owner_issued: services.IssuedToken
-) -> None:
+def test_an_outsider_gets_404(outsider_client: Client, owner_issued: services.IssuedToken) -> None:
     assert outsider_client.post(revoke_url(owner_issued)).status_code == 404
     assert ApiToken.objects.get().revoked_at is None
 
@@ -73,9 +71,7 @@ def test_an_unknown_token_is_404(owner_client: Client) -> None:
     assert owner_client.post("/accounts/tokens/999999/revoke/").status_code == 404
 
 
-def test_anonymous_is_sent_to_login(
-    client: Client, owner_issued: services.IssuedToken
-) -> None:
+def test_anonymous_is_sent_to_login(client: Client, owner_issued: services.IssuedToken) -> None:
     response = client.post(revoke_url(owner_issued))
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
