@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 
 from apps.accounts.models import ApiToken, Membership, Team, User
 
@@ -31,3 +32,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
     exclude = ["token_hash"]
     readonly_fields = ["prefix", "created_at", "last_used_at"]
     search_fields = ["name", "prefix", "user__username"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A token is only useful with its plaintext, which only the UI and the
+        # `api_token create` command hand out; here it can be inspected and revoked.
+        return False

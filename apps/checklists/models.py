@@ -25,7 +25,9 @@ STATES: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("1", "1 · automated, repeated", "green"),
     ),
 }
-STATE_LABELS: dict[str, str] = {value: label for states in STATES.values() for value, label, _ in states}
+STATE_LABELS: dict[str, str] = {
+    value: label for states in STATES.values() for value, label, _ in states
+}
 STATE_COLOURS: dict[str, str] = {
     value: colour for states in STATES.values() for value, _, colour in states
 }

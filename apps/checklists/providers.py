@@ -184,7 +184,9 @@ def critical_segments_named(problem: Problem) -> Evidence:
     segments = problem.segment_list
     if not segments:
         return Evidence("no", "No critical segments are named.", url)
-    names = ", ".join(segments[:5]) + (f" and {len(segments) - 5} more" if len(segments) > 5 else "")
+    names = ", ".join(segments[:5]) + (
+        f" and {len(segments) - 5} more" if len(segments) > 5 else ""
+    )
     # Named is half of the item: whether each has enough rows needs the datasets.
     return Evidence("partial", f"Named: {names}. Check each has enough rows.", url)
 

@@ -97,7 +97,11 @@ def run_job(job_id: str, handler: Callable[[Job, Progress], dict]) -> str:
         return "failed"
     except Exception as exc:
         logger.exception("Job %s failed", job_id)
-        services.job_fail(claim=claim, error=f"Internal error ({type(exc).__name__}): {exc}")
+        services.job_fail(
+            claim=claim,
+            error=f"Internal error ({type(exc).__name__}): the job stopped unexpectedly. "
+            "The worker log has the details.",
+        )
         return "failed"
     services.job_succeed(claim=claim, result=result or {})
     return "succeeded"

@@ -28,10 +28,21 @@ def sign_in_as_demo(page: Page, base_url: str) -> None:
     page.wait_for_url(f"{base_url}/")
 
 
-def bar_width(page: Page) -> str:
-    style = page.locator("#job-status .progress-bar").get_attribute("style") or ""
-    match = re.search(r"width:\s*(\d+)%", style)
-    return match.group(1) if match else style
+# One read of the whole status region: separate reads could straddle an htmx swap.
+READ_STATUS = """() => {
+  const region = document.getElementById("job-status");
+  return [
+    region.dataset.status,
+    region.querySelector("#job-percent").textContent.trim(),
+    region.querySelector(".progress-bar").style.width,
+  ];
+}"""
+
+
+def read_status(page: Page) -> tuple[str, int, str]:
+    """(status, percent shown, progress-bar width) as the page shows them right now."""
+    status, percent, width = page.evaluate(READ_STATUS)
+    return status, int(percent.rstrip("%")), width.rstrip("%")
 
 
 def explain(job_id: str, worker: WorkerProcess) -> str:
@@ -52,9 +63,7 @@ def watch_job_status(page: Page, *, explain: Callable[[], str]) -> list[tuple[st
                 + explain(),
                 pytrace=False,
             )
-        status = page.locator("#job-status").get_attribute("data-status")
-        percent = int(page.locator("#job-percent").inner_text().rstrip("%"))
-        sample = (status, percent, bar_width(page))
+        sample = read_status(page)
         if not seen or sample != seen[-1]:
             seen.append(sample)
         page.wait_for_timeout(100)

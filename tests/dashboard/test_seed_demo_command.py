@@ -43,3 +43,17 @@ def test_seed_demo_refuses_when_the_demo_is_not_allowed(db: None, settings: obje
         seed()
     assert not User.objects.filter(username="demo").exists()
     assert not Team.objects.filter(slug="demo").exists()
+
+
+def test_seed_demo_adds_one_complete_problem_with_costs(db: None) -> None:
+    from apps.problems.models import Problem
+    from apps.problems.sections import completeness
+
+    seed()
+    seed()
+    problem = Problem.objects.get(team__slug="demo")
+    assert completeness(problem).percent == 100
+    client = Client()
+    client.login(username="demo", password="demo")
+    body = client.get(f"/problems/{problem.pk}/").content.decode()
+    assert "The cost of not using ML" in body and "cheapest" in body

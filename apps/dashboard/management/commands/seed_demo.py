@@ -1,0 +1,100 @@
+"""Create the local demo: user demo / password demo, owner of team `demo`, with a problem.
+
+Lives in the dashboard app, the end of the app chain, because the demo spans every app.
+Idempotent: running it again changes nothing that exists.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.accounts import services as account_services
+from apps.accounts.models import Role, Team, User
+from apps.problems import services as problem_services
+from apps.problems.models import Problem, RevisionSource
+
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "demo"
+DEMO_TEAM_SLUG = "demo"
+DEMO_PROBLEM_TITLE = "Breast-mass malignancy triage"
+DEMO_PROBLEM = {
+    "summary": "Put fine-needle-aspirate results that look malignant at the front of the "
+    "pathologists' queue.",
+    "desired_outcome": "Cut the time to diagnosis for malignant cases without adding "
+    "unnecessary urgent reviews.",
+    "decision": "Route a case to the same-day pathologist review queue.",
+    "affected_users": "Patients waiting for results; pathologists who work the queue; "
+    "clinicians who act on the diagnosis.",
+    "task_type": "binary",
+    "target_column": "malignant",
+    "positive_label": "1",
+    "primary_metric": "expected_cost",
+    "metric_rationale": "A missed malignancy waits days longer for treatment (expensive, "
+    "harmful); a false alarm costs one extra same-day review. The expected cost per case "
+    "weighs both as they really are.",
+    "currency": "USD",
+    "cost_fp": 150,
+    "cost_fn": 5000,
+    "decisions_per_month": 4000,
+    "positive_rate": 0.37,
+    "existing_solution": "A nurse flags cases whose largest nucleus radius exceeds 15 µm; "
+    "the rest are reviewed in arrival order.",
+    "existing_performance": "Audited last quarter: catches about 80 % of malignant cases and "
+    "flags about 10 % of benign ones.",
+    "existing_tpr": 0.8,
+    "existing_fpr": 0.1,
+    "non_ml_mvp": "Codify the nurse's rule (radius > 15 µm) so it runs on every case.",
+    "data_sources": "Digitised FNA images: 30 nucleus measurements per case (the Wisconsin "
+    "diagnostic data that scikit-learn ships).",
+    "label_availability": "Histology confirms every diagnosis within 10 days.",
+    "fallback_kind": "human_review",
+    "fallback_description": "Cases the model is unsure about go to the standard queue, read "
+    "by two pathologists.",
+    "fallback_capacity_per_month": 1500,
+    "fallback_cost_per_case": 40,
+    "critical_segments": "age < 40\nfirst visit",
+    "status": "in_review",
+}
+
+
+class Command(BaseCommand):
+    help = "Seed the local demo user, team and problem (refused unless PREFLIGHT_ALLOW_DEMO)."
+
+    def handle(self, *args: object, **options: object) -> None:
+        if not settings.PREFLIGHT_ALLOW_DEMO:
+            raise CommandError(
+                "The demo login is for local use only; set PREFLIGHT_ALLOW_DEMO=true to seed it."
+            )
+        user = self._demo_user()
+        team = Team.objects.filter(slug=DEMO_TEAM_SLUG).first()
+        if team is None:
+            team = account_services.team_create(name="Demo team", slug=DEMO_TEAM_SLUG, owner=user)
+        account_services.membership_set(team=team, user=user, role=Role.OWNER)
+        self._demo_problem(team, user)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: sign in as “{DEMO_USERNAME}” with password “{DEMO_PASSWORD}” "
+                f"(team “{team.slug}”)."
+            )
+        )
+
+    def _demo_user(self) -> User:
+        user, created = User.objects.get_or_create(
+            username=DEMO_USERNAME,
+            defaults={"first_name": "Demo", "last_name": "User", "email": "demo@example.com"},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        return user
+
+    def _demo_problem(self, team: Team, user: User) -> Problem:
+        problem = Problem.objects.filter(team=team, title=DEMO_PROBLEM_TITLE).first()
+        if problem is None:
+            problem = problem_services.problem_create(
+                team=team,
+                user=user,
+                source=RevisionSource.WEB,
+                title=DEMO_PROBLEM_TITLE,
+                **DEMO_PROBLEM,
+            )
+        return problem
