@@ -8,6 +8,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from apps.accounts.auth import BearerTokenAuth
 from apps.core.api import router as core_router
+from apps.datasets.api import router as datasets_router
+from apps.datasets.uploads import TOO_LARGE_ATTRIBUTE, upload_too_large_message
 from apps.problems.api import router as problems_router
 
 api = NinjaAPI(
@@ -23,6 +25,8 @@ api = NinjaAPI(
 )
 api.add_router("", core_router)
 api.add_router("", problems_router)
+api.add_router("", datasets_router)
+api.add_router("", "apps.checklists.api.router")
 
 
 def _error(
@@ -31,14 +35,29 @@ def _error(
     return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
 
 
+PARAMETER_SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
+
+
 def _field_name(location: list) -> str:
-    # ninja reports ("body", "payload", "name"): users care about the last parts only.
-    parts = [str(p) for p in location if p not in ("body", "payload", "query", "path", "form")]
+    """ninja reports ("body", "payload", "name"): users care about "name" only."""
+    parts = [str(p) for p in location]
+    if parts and parts[0] in PARAMETER_SOURCES:
+        parts = parts[1:]
+    if parts and parts[0] == "payload":
+        parts = parts[1:]
     return ".".join(parts) or ".".join(str(p) for p in location)
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if getattr(request, TOO_LARGE_ATTRIBUTE, False):
+        # The upload handler stopped reading, so the file field looks missing: say why.
+        return _error(
+            request,
+            413,
+            upload_too_large_message(),
+            [{"field": "file", "message": upload_too_large_message()}],
+        )
     errors = [
         {"field": _field_name(e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors
     ]

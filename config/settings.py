@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.core",
     "apps.problems",
+    "apps.datasets",
     "apps.checklists",
     "apps.dashboard",
 ]
@@ -133,6 +134,15 @@ STATICFILES_FINDERS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded tables (staged uploads and Parquet versions). Outside every served folder:
+    # files leave only through access-checked views. Swap for django-storages' S3 backend
+    # when workers run on several hosts.
+    "datasets": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(Path(os.environ.get("DATASET_STORAGE_DIR", VAR_DIR / "datasets")))
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -142,6 +152,17 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+
+# Uploads: refused before they are fully read when over the cap (see apps/datasets/uploads.py).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 500 * 1024**2)
+UPLOAD_MAX_COLUMNS = env_int("UPLOAD_MAX_COLUMNS", 2000)
+UPLOAD_MAX_PARQUET_UNCOMPRESSED_BYTES = env_int(
+    "UPLOAD_MAX_PARQUET_UNCOMPRESSED_BYTES", 4 * 1024**3
+)
+FILE_UPLOAD_HANDLERS = ["apps.datasets.uploads.SizeLimitedUploadHandler"]
+# Staged uploads whose job never finished, and stored files without a version, are
+# removed by the storage sweeper after this long.
+UPLOAD_ORPHAN_AFTER_SECONDS = env_int("UPLOAD_ORPHAN_AFTER_SECONDS", 6 * 3600)
 
 # Security: strict in production, relaxed only for plain-HTTP localhost development.
 SESSION_COOKIE_HTTPONLY = True
@@ -231,6 +252,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-stale-jobs": {
         "task": "core.job_sweep_task",
         "schedule": JOB_SWEEP_INTERVAL_SECONDS,
+    },
+    "sweep-dataset-storage": {
+        "task": "datasets.storage_sweep_task",
+        "schedule": 3600,
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("apps.dashboard.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("problems/", include("apps.problems.urls")),
+    path("datasets/", include("apps.datasets.urls")),
     path("checklists/", include("apps.checklists.urls")),
     path("", include("apps.core.urls")),
     path("api/v1/", api.urls),

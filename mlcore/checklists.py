@@ -31,8 +31,17 @@ class Band:
     lower: float | None  # exclusive lower bound (None: the band starts at 0 inclusive)
     upper: float | None  # inclusive upper bound (None: no upper bound)
 
+    @property
+    def range_text(self) -> str:
+        """The scores in the band, in words: “0”, “above 1, up to 2”, “above 5”."""
+        if self.lower is None:
+            return format_points(self.upper or 0.0)
+        if self.upper is None:
+            return f"above {format_points(self.lower)}"
+        return f"above {format_points(self.lower)}, up to {format_points(self.upper)}"
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "range_text": self.range_text}
 
 
 # The paper's bands, in our own words. A score sits in the band whose (lower, upper]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
 
@@ -287,6 +288,7 @@ class WorkerProcess:
     log_path: Path
     process: subprocess.Popen | None = None
     logs: list[Path] = field(default_factory=list)
+    ended_on_purpose: bool = False
 
     def start(self) -> None:
         log = self.log_path.with_suffix(f".{len(self.logs)}.log")
@@ -308,6 +310,7 @@ class WorkerProcess:
             "-s",
             str(self.log_path.parent / "beat-schedule"),
         ]
+        self.ended_on_purpose = False
         # The child keeps its own copy of the descriptor; ours is closed at once.
         with log.open("w") as log_file:
             self.process = subprocess.Popen(
@@ -321,6 +324,7 @@ class WorkerProcess:
 
     def kill(self) -> None:
         """SIGKILL the whole worker: main process, pool child and embedded beat."""
+        self.ended_on_purpose = True
         self._signal_group(signal.SIGKILL)
         if self.process is not None:
             self.process.wait(timeout=10)
@@ -328,6 +332,7 @@ class WorkerProcess:
     def stop(self) -> None:
         if self.process is None:
             return
+        self.ended_on_purpose = True
         # Signal the group even when the main process is gone: an orphaned pool child or
         # beat process would otherwise keep consuming from the broker after the test.
         self._signal_group(signal.SIGTERM)
@@ -340,6 +345,14 @@ class WorkerProcess:
             return
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signum)
+
+    def crashed(self) -> bool:
+        """True when the worker exited without being stopped (e.g. an import error)."""
+        return (
+            self.process is not None
+            and self.process.poll() is not None
+            and not self.ended_on_purpose
+        )
 
     def output(self) -> str:
         return "\n".join(path.read_text(errors="replace") for path in self.logs if path.exists())
@@ -363,7 +376,8 @@ def celery_worker_factory(
             "DATABASE_URL": postgres_db,
             "DATABASE_CONN_MAX_AGE": "0",
             "CELERY_BROKER_URL": broker_url,
-            "PREFLIGHT_VAR_DIR": str(tmp_path / "var"),
+            # The web side's var dir: web and worker share file storage, as in production.
+            "PREFLIGHT_VAR_DIR": str(django_settings.VAR_DIR),
             "DEBUG": "true",
             "JOB_HEARTBEAT_SECONDS": "1",
             "JOB_STALE_AFTER_SECONDS": "4",

@@ -27,7 +27,7 @@ class AnswerForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: object, scoring: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [(value, label) for value, label, _ in STATES[scoring]]
+        self.fields["state"].choices = [(value, label) for value, label, *_ in STATES[scoring]]
 
 
 class CommentForm(StyledFormMixin, forms.Form):

@@ -11,25 +11,25 @@ class Scoring(models.TextChoices):
     ML_TEST_SCORE = "ml_test_score", "ML Test Score (0 / 0.5 / 1)"
 
 
-# (value, label, Tabler colour) for each scoring's answer states, in the order shown.
-STATES: dict[str, tuple[tuple[str, str, str], ...]] = {
+# (value, label, hint, Tabler colour) of each scoring's answer states, in the order shown.
+STATES: dict[str, tuple[tuple[str, str, str, str], ...]] = {
     Scoring.YES_NO: (
-        ("yes", "Yes", "green"),
-        ("partial", "Partly", "yellow"),
-        ("no", "No", "red"),
-        ("not_applicable", "N/A", "secondary"),
+        ("yes", "Yes", "Done, with evidence", "green"),
+        ("partial", "Partly", "Started or incomplete", "yellow"),
+        ("no", "No", "Not done", "red"),
+        ("not_applicable", "N/A", "Does not apply to this problem", "secondary"),
     ),
     Scoring.ML_TEST_SCORE: (
-        ("0", "0 · not done", "red"),
-        ("0.5", "0.5 · by hand, documented", "yellow"),
-        ("1", "1 · automated, repeated", "green"),
+        ("0", "0", "Not done", "red"),
+        ("0.5", "0.5", "Done by hand and documented", "yellow"),
+        ("1", "1", "Automated and run repeatedly", "green"),
     ),
 }
 STATE_LABELS: dict[str, str] = {
-    value: label for states in STATES.values() for value, label, _ in states
+    value: label for states in STATES.values() for value, label, *_ in states
 }
 STATE_COLOURS: dict[str, str] = {
-    value: colour for states in STATES.values() for value, _, colour in states
+    value: colour for states in STATES.values() for value, *_, colour in states
 }
 
 

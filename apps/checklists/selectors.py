@@ -31,10 +31,45 @@ class ItemRow:
     item: ChecklistItem
     answer: Answer | None
     comments: list[AnswerComment] = field(default_factory=list)
+    # Set by a view after a POST: what was sent when it could not be saved, and why.
+    draft: dict[str, str] | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    comment_draft: str = ""
+    comment_errors: list[str] = field(default_factory=list)
+    saved: bool = False
 
     @property
     def state(self) -> str:
         return self.answer.state if self.answer else ""
+
+    @property
+    def chosen(self) -> str:
+        """The state the answer control shows: the rejected draft's, else the saved one."""
+        return self.draft.get("state", "") if self.draft is not None else self.state
+
+    @property
+    def is_automatic(self) -> bool:
+        return self.answer is not None and self.answer.is_automatic
+
+    @property
+    def is_overridden(self) -> bool:
+        """A person answered an item Preflight could check by itself."""
+        return bool(self.item.auto) and self.answer is not None and not self.answer.is_automatic
+
+    def evidence_value(self, name: str) -> str:
+        if self.draft is not None:
+            return self.draft.get(name, "")
+        if self.answer is None or self.answer.is_automatic:
+            return ""
+        return getattr(self.answer, name)
+
+    @property
+    def evidence_text_value(self) -> str:
+        return self.evidence_value("evidence_text")
+
+    @property
+    def evidence_url_value(self) -> str:
+        return self.evidence_value("evidence_url")
 
 
 @dataclass
@@ -98,6 +133,12 @@ class ChecklistSummary:
         return f"{self.template.short_title} {self.score_text}"
 
     @property
+    def weakest_titles(self) -> list[str]:
+        """The ML Test Score sections whose sum is the final score."""
+        weakest = self.ml.weakest if self.ml is not None else ()
+        return [section.title for section in self.sections if section.key in weakest]
+
+    @property
     def section_sums(self) -> dict[str, float]:
         return {section.key: section.points for section in self.sections}
 
@@ -106,6 +147,10 @@ class ChecklistSummary:
 
     def section_of(self, item_key: str) -> SectionRow:
         return next(s for s in self.sections if any(r.item.key == item_key for r in s.rows))
+
+
+# The checklists whose headline the problem list shows (all three are in the tooltip).
+LIST_HEADLINE_KEYS = ("is_ml_right", "ml_test_score")
 
 
 def _summarise(
@@ -167,7 +212,9 @@ def checklist_summaries(
         answers = answers.select_related("answered_by").prefetch_related(
             Prefetch(
                 "comments",
-                queryset=AnswerComment.objects.select_related("author").order_by("created_at", "id"),
+                queryset=AnswerComment.objects.select_related("author").order_by(
+                    "created_at", "id"
+                ),
             )
         )
     answers_by_checklist: dict[int, dict[int, Answer]] = {}
@@ -192,6 +239,6 @@ def checklist_summary(checklist: Checklist) -> ChecklistSummary:
     return checklist_summaries([checklist], with_comments=True)[0]
 
 
-def state_options(scoring: str) -> tuple[tuple[str, str, str], ...]:
-    """(value, label, colour) of each state an item of this scoring can take."""
+def state_options(scoring: str) -> tuple[tuple[str, str, str, str], ...]:
+    """(value, label, hint, colour) of each state an item of this scoring can take."""
     return STATES[scoring]

@@ -11,6 +11,7 @@ from django.apps.registry import Apps
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -97,7 +98,9 @@ def checklist_templates_sync(
     result = SyncResult([], [], [])
     for data in template_files(data_dir):
         label = f"{data['key']} v{data['version']}"
-        values = {field: data.get(field, "" if field != "order" else 0) for field in TEMPLATE_FIELDS}
+        values = {
+            field: data.get(field, "" if field != "order" else 0) for field in TEMPLATE_FIELDS
+        }
         items = {
             item["key"]: {
                 "section": item["section"],
@@ -114,7 +117,8 @@ def checklist_templates_sync(
             )
             if created:
                 item_model.objects.bulk_create(
-                    item_model(template=template, key=key, **fields) for key, fields in items.items()
+                    item_model(template=template, key=key, **fields)
+                    for key, fields in items.items()
                 )
                 result.created.append(label)
                 continue
@@ -123,7 +127,9 @@ def checklist_templates_sync(
     return result
 
 
-def _sync_wording(template, values: dict, items: dict, item_model, label: str) -> bool:  # noqa: ANN001
+def _sync_wording(
+    template: Model, values: dict, items: dict[str, dict], item_model: type[Model], label: str
+) -> bool:
     existing = {item.key: item for item in item_model.objects.filter(template=template)}
     old_sections = [section["key"] for section in template.sections]
     new_sections = [section["key"] for section in values["sections"]]
@@ -229,13 +235,14 @@ def checklist_for_problem(*, problem: Problem, key: str) -> Checklist:
 
 
 def _allowed_states(scoring: str) -> list[str]:
-    return [value for value, _, _ in STATES[scoring]]
+    return [value for value, *_ in STATES[scoring]]
 
 
 def answers_refresh_automatic(*, checklists: Sequence[Checklist]) -> int:
     """Re-run the evidence providers of every automatic item; manual answers stay.
 
-    Writes only what changed, so a page load with nothing new costs two reads.
+    Writes only what changed (rarely more than a few rows), so a page load with nothing new
+    costs two reads.
     Returns the number of answers created or changed.
     """
     if not checklists:
@@ -267,9 +274,7 @@ def answers_refresh_automatic(*, checklists: Sequence[Checklist]) -> int:
             if evidence is not None and evidence.state not in allowed:
                 logger.error("Provider %s answered %r, not one of %s", item.auto, evidence, allowed)
                 evidence = None
-            values = (
-                (evidence.state, evidence.text, evidence.url) if evidence else ("", "", "")
-            )
+            values = (evidence.state, evidence.text, evidence.url) if evidence else ("", "", "")
             if answer is None:
                 if evidence is not None:
                     to_create.append(
@@ -291,9 +296,14 @@ def answers_refresh_automatic(*, checklists: Sequence[Checklist]) -> int:
                 to_update.append(answer)
     if to_create:
         Answer.objects.bulk_create(to_create, ignore_conflicts=True)
-    if to_update:
-        Answer.objects.bulk_update(
-            to_update, ["state", "evidence_text", "evidence_url", "answered_by", "answered_at"]
+    for answer in to_update:
+        # Conditional: a person who answered meanwhile (source → manual) keeps the answer.
+        Answer.objects.filter(pk=answer.pk, source=AnswerSource.AUTOMATIC).update(
+            state=answer.state,
+            evidence_text=answer.evidence_text,
+            evidence_url=answer.evidence_url,
+            answered_by=None,
+            answered_at=answer.answered_at,
         )
     return len(to_create) + len(to_update)
 

@@ -1,7 +1,7 @@
 """Checklist pages: one checklist with its answers, the problem page's panel, list scores."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.decorators import team_required, write_required
 from apps.accounts.http import AppRequest
+from apps.accounts.models import Membership
 from apps.checklists import charts, selectors, services
 from apps.checklists.forms import AnswerForm, CommentForm
 from apps.checklists.models import Checklist, ChecklistItem
@@ -16,6 +17,7 @@ from apps.checklists.selectors import ChecklistSummary
 from apps.core.charts import figure_json
 from apps.core.scoping import get_for_user_or_404, scope_to_user
 from apps.problems.models import Problem
+from mlcore.checklists import BANDS
 
 MAX_SCORE_IDS = 200
 
@@ -39,7 +41,20 @@ def _get_item(checklist: Checklist, item_key: str) -> ChecklistItem:
     return item
 
 
-def _page_context(summary: ChecklistSummary, **extra: object) -> dict:
+def _can_write(request: AppRequest, problem: Problem) -> bool:
+    """The user's role in the problem's team (which need not be the current team)."""
+    if request.membership and request.membership.team_id == problem.team_id:
+        return request.membership.can_write
+    membership = Membership.objects.filter(user=request.user, team_id=problem.team_id).first()
+    return membership is not None and membership.can_write
+
+
+def _require_write(request: AppRequest, problem: Problem) -> None:
+    if not _can_write(request, problem):
+        raise PermissionDenied("Your role in this problem's team is read-only.")
+
+
+def _page_context(request: AppRequest, summary: ChecklistSummary, **extra: object) -> dict:
     checklist = summary.checklist
     chart = figure_json(charts.ml_test_score_figure(summary.ml)) if summary.ml else None
     return {
@@ -49,6 +64,8 @@ def _page_context(summary: ChecklistSummary, **extra: object) -> dict:
         "summary": summary,
         "states": selectors.state_options(summary.template.scoring),
         "score_chart": chart,
+        "bands": BANDS,
+        "can_write": _can_write(request, checklist.problem),
         "siblings": services.checklists_ensure(problems=[checklist.problem]),
         **extra,
     }
@@ -59,33 +76,44 @@ def _page_context(summary: ChecklistSummary, **extra: object) -> dict:
 def checklist_detail(request: AppRequest, problem_id: int, template_key: str) -> HttpResponse:
     checklist = _get_checklist_for_user(request, problem_id, template_key)
     services.answers_refresh_automatic(checklists=[checklist])
-    context = _page_context(selectors.checklist_summary(checklist))
+    context = _page_context(request, selectors.checklist_summary(checklist))
     if request.htmx and not request.htmx.boosted:
         return render(request, "checklists/checklist_detail.html#checklist-body", context)
     return render(request, "checklists/checklist_detail.html", context)
 
 
 def _item_response(
-    request: AppRequest, checklist: Checklist, item: ChecklistItem, *, saved: bool, **forms: object
+    request: AppRequest,
+    checklist: Checklist,
+    item: ChecklistItem,
+    *,
+    message: str,
+    answer_form: AnswerForm | None = None,
+    comment_form: CommentForm | None = None,
 ) -> HttpResponse:
-    """The item and the score for htmx; a redirect or the full page (422) otherwise."""
+    """The item and the score for htmx; else a redirect, or the full page when invalid."""
     summary = selectors.checklist_summary(checklist)
-    context = _page_context(
-        summary,
-        row=summary.row(item.key),
-        section=summary.section_of(item.key),
-        saved_item=item.key if saved else "",
-        errors_for=item.key,
-        **forms,
-    )
-    status = 200 if saved else 422
+    row = summary.row(item.key)
+    form = answer_form or comment_form
+    failed = bool(form is not None and form.errors)
+    row.saved = not failed
+    if answer_form is not None and answer_form.errors:
+        row.draft = {name: answer_form.data.get(name, "") for name in answer_form.fields}
+        row.errors = answer_form.errors
+    if comment_form is not None and comment_form.errors:
+        row.comment_draft = comment_form.data.get("text", "")
+        row.comment_errors = comment_form.errors.get("text", [])
+    context = _page_context(request, summary, row=row, section=summary.section_of(item.key))
+    status = 422 if failed else 200
     if request.htmx:
-        return render(request, "checklists/checklist_detail.html#item-saved", context, status=status)
-    if saved:
-        messages.success(request, "Saved.")
-        url = reverse("checklists:checklist_detail", args=[checklist.problem_id, checklist.key])
-        return redirect(f"{url}#item-{item.key}")
-    return render(request, "checklists/checklist_detail.html", context, status=status)
+        return render(
+            request, "checklists/checklist_detail.html#item-saved", context, status=status
+        )
+    if failed:
+        return render(request, "checklists/checklist_detail.html", context, status=status)
+    messages.success(request, message)
+    url = reverse("checklists:checklist_detail", args=[checklist.problem_id, checklist.key])
+    return redirect(f"{url}#item-{item.key}")
 
 
 @require_POST
@@ -94,19 +122,21 @@ def answer_save(
     request: AppRequest, problem_id: int, template_key: str, item_key: str
 ) -> HttpResponse:
     checklist = _get_checklist_for_user(request, problem_id, template_key)
+    _require_write(request, checklist.problem)
     item = _get_item(checklist, item_key)
     if request.POST.get("revert") and item.auto:
         services.answer_revert_to_automatic(checklist=checklist, item=item)
-        return _item_response(request, checklist, item, saved=True)
+        return _item_response(request, checklist, item, message="Preflight checks this item again.")
     form = AnswerForm(request.POST, scoring=checklist.template.scoring)
     if form.is_valid():
         try:
-            services.answer_save(checklist=checklist, item=item, user=request.user, **form.cleaned_data)
+            services.answer_save(
+                checklist=checklist, item=item, user=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
-    saved = form.is_bound and not form.errors
-    return _item_response(request, checklist, item, saved=saved, answer_form=None if saved else form)
+    return _item_response(request, checklist, item, message="Answer saved.", answer_form=form)
 
 
 @require_POST
@@ -115,6 +145,7 @@ def comment_create(
     request: AppRequest, problem_id: int, template_key: str, item_key: str
 ) -> HttpResponse:
     checklist = _get_checklist_for_user(request, problem_id, template_key)
+    _require_write(request, checklist.problem)
     item = _get_item(checklist, item_key)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -124,8 +155,7 @@ def comment_create(
             )
         except ValidationError as exc:
             form.add_error("text", exc.messages)
-    saved = not form.errors
-    return _item_response(request, checklist, item, saved=saved, comment_form=None if saved else form)
+    return _item_response(request, checklist, item, message="Comment added.", comment_form=form)
 
 
 @require_GET
@@ -157,5 +187,12 @@ def problem_scores(request: AppRequest) -> HttpResponse:
     by_problem: dict[int, list[ChecklistSummary]] = {problem.pk: [] for problem in problems}
     for summary in selectors.checklist_summaries(checklists):
         by_problem[summary.checklist.problem_id].append(summary)
-    rows = [(problem, by_problem[problem.pk]) for problem in problems]
+    rows = [
+        (
+            problem,
+            [s for s in by_problem[problem.pk] if s.checklist.key in selectors.LIST_HEADLINE_KEYS],
+            by_problem[problem.pk],
+        )
+        for problem in problems
+    ]
     return render(request, "checklists/problem_scores.html", {"rows": rows})

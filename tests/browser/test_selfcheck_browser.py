@@ -51,16 +51,23 @@ def explain(job_id: str, worker: WorkerProcess) -> str:
     return f"job {job_id}: {state}\n{worker.explain()}"
 
 
-def watch_job_status(page: Page, *, explain: Callable[[], str]) -> list[tuple[str, int, str]]:
+def watch_job_status(
+    page: Page, *, job_id: str, worker: WorkerProcess
+) -> list[tuple[str, int, str]]:
     """Sample the job page's status, percent and bar width until the job finishes."""
     finished = {JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED}
     seen: list[tuple[str, int, str]] = []
     deadline = time.monotonic() + JOB_TIMEOUT
     while not seen or seen[-1][0] not in finished:
+        if worker.crashed():
+            pytest.fail(
+                f"The worker exited; the page showed {seen}\n{explain(job_id, worker)}",
+                pytrace=False,
+            )
         if time.monotonic() > deadline:
             pytest.fail(
                 f"The job page did not finish within {JOB_TIMEOUT} s; it showed {seen}\n"
-                + explain(),
+                + explain(job_id, worker),
                 pytrace=False,
             )
         sample = read_status(page)
@@ -98,7 +105,7 @@ def test_a_self_check_started_from_the_dashboard_shows_live_progress_and_its_res
     page.wait_for_function("window.htmx !== undefined")
     worker.start()
 
-    seen = watch_job_status(page, explain=lambda: explain(job_id, worker))
+    seen = watch_job_status(page, job_id=job_id, worker=worker)
 
     percents = [percent for _, percent, _ in seen]
     assert all(str(percent) == width for _, percent, width in seen), seen

@@ -52,9 +52,12 @@ def wait_for_job(
     workers: list[WorkerProcess],
     timeout: float = JOB_TIMEOUT,
 ) -> Job:
-    """Poll the job row until `until(job)` holds; on timeout fail with the worker logs."""
+    """Poll the job row until `until(job)` holds; fail with the worker logs on a timeout or
+    as soon as a worker dies on its own."""
 
     def check() -> Job | None:
+        if any(worker.crashed() for worker in workers):
+            pytest.fail(f"A worker exited while waiting for {what}\n" + describe(job_id, workers))
         job = Job.objects.get(pk=job_id)
         return job if until(job) else None
 

@@ -62,7 +62,12 @@ def test_unanswered_tests_count_as_zero_but_not_as_answered() -> None:
             "monitoring": [None, 1, 1],
         }
     )
-    assert score.section_sums == {"data": 1.0, "model": 2.0, "infrastructure": 1.0, "monitoring": 2.0}
+    assert score.section_sums == {
+        "data": 1.0,
+        "model": 2.0,
+        "infrastructure": 1.0,
+        "monitoring": 2.0,
+    }
     assert score.final == 1.0
     assert score.answered == 7
     assert score.total == 12
@@ -188,3 +193,14 @@ def test_an_unknown_state_is_refused() -> None:
 @pytest.mark.parametrize(("value", "text"), [(9.0, "9"), (9.5, "9.5"), (0.0, "0"), (0.5, "0.5")])
 def test_points_are_formatted_without_a_trailing_zero(value: float, text: str) -> None:
     assert format_points(value) == text
+
+
+def test_each_band_says_which_scores_it_holds() -> None:
+    assert [band.range_text for band in BANDS] == [
+        "0",
+        "above 0, up to 1",
+        "above 1, up to 2",
+        "above 2, up to 3",
+        "above 3, up to 5",
+        "above 5",
+    ]

@@ -83,3 +83,12 @@ def percent(value: float | None, digits: int = 1) -> str:
         return "—"
     text = f"{float(value) * 100:.{int(digits)}f}".rstrip("0").rstrip(".")
     return f"{text} %"
+
+
+@register.simple_tag(takes_context=True)
+def job_result(context: template.Context, job: object) -> SafeString:
+    """Render a finished job's result with `jobs/<kind>.html` if the app provides one."""
+    from django.template.loader import select_template
+
+    chosen = select_template([f"jobs/{job.kind}.html", "jobs/default.html"])
+    return chosen.render({**context.flatten(), "job": job, "result": job.result})

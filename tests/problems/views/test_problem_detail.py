@@ -14,7 +14,8 @@ def test_the_page_shows_the_definition_and_the_cost_of_not_using_ml(
     assert response.status_code == 200
     body = response.content.decode()
     assert "The cost of not using ML" in body
-    assert "Existing solution" in body and "cheapest" in body
+    assert "Existing solution" in body
+    assert "cheapest" in body
     assert 'id="no-model-chart"' in body
     assert "100%" in body
 

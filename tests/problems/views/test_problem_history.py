@@ -20,6 +20,8 @@ def test_history_shows_web_and_api_changes_with_authors_and_a_diff(
     )
     body = owner_client.get(f"/problems/{problem.pk}/history/").content.decode()
     rows = body.split('id="revision-table"')[1]
-    assert "tariq" in rows and "olivia" in rows
-    assert ">API<" in rows and ">Web<" in rows
+    assert "tariq" in rows
+    assert "olivia" in rows
+    assert ">API<" in rows
+    assert ">Web<" in rows
     assert '<span class="pf-diff-added">for review</span>' in rows

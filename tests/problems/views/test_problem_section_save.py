@@ -59,7 +59,8 @@ def test_an_invalid_section_shows_errors_next_to_fields_and_saves_nothing(
     assert "Ensure this value is greater than or equal to 0" in body
     assert "Not saved" in body
     problem.refresh_from_db()
-    assert problem.cost_fp is None and problem.cost_fn is None
+    assert problem.cost_fp is None
+    assert problem.cost_fn is None
     assert problem.revisions.count() == 1
 
 

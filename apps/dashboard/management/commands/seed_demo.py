@@ -4,11 +4,15 @@ Lives in the dashboard app, the end of the app chain, because the demo spans eve
 Idempotent: running it again changes nothing that exists.
 """
 
+import pandas as pd
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from sklearn.datasets import load_breast_cancer
+from sklearn.model_selection import train_test_split
 
 from apps.accounts import services as account_services
 from apps.accounts.models import Role, Team, User
+from apps.datasets import services as dataset_services
 from apps.problems import services as problem_services
 from apps.problems.models import Problem, RevisionSource
 
@@ -69,7 +73,8 @@ class Command(BaseCommand):
         if team is None:
             team = account_services.team_create(name="Demo team", slug=DEMO_TEAM_SLUG, owner=user)
         account_services.membership_set(team=team, user=user, role=Role.OWNER)
-        self._demo_problem(team, user)
+        problem = self._demo_problem(team, user)
+        self._demo_datasets(problem, user)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: sign in as “{DEMO_USERNAME}” with password “{DEMO_PASSWORD}” "
@@ -98,3 +103,35 @@ class Command(BaseCommand):
                 **DEMO_PROBLEM,
             )
         return problem
+
+    def _demo_datasets(self, problem: Problem, user: User) -> None:
+        """scikit-learn's breast-cancer data, split 60/20/20 into train, validation and test."""
+        for role, frame in demo_splits().items():
+            dataset_services.dataset_version_create_from_frame(
+                problem=problem,
+                user=user,
+                name=f"fna-{role}",
+                role=role,
+                frame=frame,
+                filename=f"breast_cancer_{role}.csv",
+            )
+
+
+def demo_splits() -> dict[str, pd.DataFrame]:
+    """The bundled Wisconsin diagnostic data with `malignant` = 1 for malignant masses."""
+    data = load_breast_cancer(as_frame=True)
+    frame = data.data.copy()
+    frame.columns = [c.replace(" ", "_") for c in frame.columns]
+    frame.insert(0, "case_id", range(100001, 100001 + len(frame)))
+    frame["malignant"] = (data.target == 0).astype(int)  # sklearn codes malignant as 0
+    train, rest = train_test_split(
+        frame, test_size=0.4, stratify=frame["malignant"], random_state=7
+    )
+    validation, test = train_test_split(
+        rest, test_size=0.5, stratify=rest["malignant"], random_state=7
+    )
+    return {
+        "train": train.reset_index(drop=True),
+        "validation": validation.reset_index(drop=True),
+        "test": test.reset_index(drop=True),
+    }

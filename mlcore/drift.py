@@ -1,0 +1,364 @@
+"""Drift between a reference table and a current one: PSI and KS for numbers, PSI and
+chi-square for categories.
+
+Each numeric column is sorted once per side; PSI's quantile bins and the KS statistic both
+read those sorted arrays with binary searches, so a million rows a side take milliseconds.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from mlcore.profile import jsonable
+
+# Shares below this are raised to it, so an empty bin adds a large but finite term.
+PSI_EPSILON = 1e-4
+# scipy's ks_2samp computes an exact p-value up to this many values a side ("auto").
+KS_EXACT_MAX_N = 10_000
+STATUS_ORDER = {"drift": 0, "warn": 1, "ok": 2}
+OTHER = "(other)"
+
+
+@dataclass(frozen=True)
+class DriftThresholds:
+    psi_warn: float = 0.1
+    psi_drift: float = 0.25
+    ks_pvalue: float = 0.01
+    chi2_pvalue: float = 0.01
+
+
+@dataclass(frozen=True)
+class ColumnDrift:
+    column: str
+    kind: str  # numeric | categorical
+    psi: float | None
+    ks_statistic: float | None
+    ks_pvalue: float | None
+    chi2_statistic: float | None
+    chi2_pvalue: float | None
+    status: str  # ok | warn | drift
+    reason: str
+
+    def to_dict(self) -> dict:
+        return jsonable(asdict(self))
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    columns: list[ColumnDrift]  # most severe first, then by PSI, largest first
+    drifted_share: float
+    thresholds: DriftThresholds
+
+    def to_dict(self) -> dict:
+        return jsonable(
+            {
+                "columns": [c.to_dict() for c in self.columns],
+                "drifted_share": self.drifted_share,
+                "thresholds": asdict(self.thresholds),
+            }
+        )
+
+
+def psi(reference: np.ndarray, current: np.ndarray, *, bins: int = 10) -> float:
+    """Population stability index of a numeric column over the reference's quantile bins.
+
+    PSI = Σᵢ (cᵢ − rᵢ) · ln(cᵢ / rᵢ), where rᵢ and cᵢ are the reference and current shares in
+    bin i, each raised to at least ε = 1e-4. Bin edges are the reference's j/bins quantiles
+    (linear interpolation), repeated edges merged; a bin holds values from its lower edge up
+    to, not including, its upper edge. Missing values are ignored.
+    """
+    return _psi_sorted(np.sort(_numbers(reference)), np.sort(_numbers(current)), bins)
+
+
+def psi_categorical(reference: Sequence, current: Sequence) -> float:
+    """Population stability index over the categories seen on either side (missing ignored)."""
+    ref_counts, cur_counts = _category_counts(reference, current)
+    return _psi_counts(ref_counts, cur_counts)
+
+
+def ks(reference: np.ndarray, current: np.ndarray) -> tuple[float, float]:
+    """Two-sample Kolmogorov–Smirnov statistic and p-value, as scipy.stats.ks_2samp (auto)."""
+    return _ks_sorted(np.sort(_numbers(reference)), np.sort(_numbers(current)))
+
+
+def chi_square(reference: Sequence, current: Sequence) -> tuple[float, float]:
+    """Chi-square test of the 2×k table of category counts, as scipy's chi2_contingency
+    with correction=False."""
+    ref_counts, cur_counts = _category_counts(reference, current)
+    table = np.vstack([ref_counts, cur_counts]).astype(np.float64)
+    if table.shape[1] < 2:
+        return 0.0, 1.0  # one category: no degrees of freedom, no evidence of a difference
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
+    statistic = float(((table - expected) ** 2 / expected).sum())
+    return statistic, float(stats.chi2.sf(statistic, table.shape[1] - 1))
+
+
+def drift_report(
+    reference: pd.DataFrame,
+    current: pd.DataFrame,
+    *,
+    columns: list[str] | None = None,
+    thresholds: DriftThresholds = DriftThresholds(),
+) -> DriftReport:
+    """Per-column drift of `current` against `reference`, the columns shared by default.
+
+    Date/time columns are left out: they move forward by design, so they always "drift".
+    A column drifts when PSI ≥ psi_drift; it warns when PSI ≥ psi_warn or the test's
+    p-value is below its threshold (with large samples a tiny shift is significant).
+    """
+    names = columns if columns is not None else [c for c in reference.columns if c in current]
+    absent = [c for c in names if c not in reference or c not in current]
+    if absent:
+        raise ValueError(f"Columns missing from one side: {', '.join(map(str, absent))}.")
+    results = []
+    for name in names:
+        ref, cur = reference[name], current[name]
+        if any(pd.api.types.is_datetime64_any_dtype(s.dtype) for s in (ref, cur)):
+            continue
+        if _is_numeric(ref) and _is_numeric(cur):
+            results.append(_numeric_drift(str(name), ref, cur, thresholds))
+        else:
+            results.append(_categorical_drift(str(name), ref, cur, thresholds))
+    results.sort(key=lambda c: (STATUS_ORDER[c.status], -(c.psi if c.psi is not None else -1)))
+    drifted = sum(c.status == "drift" for c in results)
+    return DriftReport(
+        columns=results,
+        drifted_share=drifted / len(results) if results else 0.0,
+        thresholds=thresholds,
+    )
+
+
+def overlaid_distribution(reference: Sequence, current: Sequence, *, bins: int = 30) -> dict:
+    """Both sides on shared bins (numbers) or categories, as shares of their rows, for a chart.
+
+    Numbers: `bins` equal-width bins between the pooled 0.5 % and 99.5 % quantiles, values
+    beyond them counted in the end bins so one outlier does not squash the chart.
+    Categories: the `bins` most common pooled categories, the rest together as “(other)”.
+    """
+    ref, cur = _series(reference), _series(current)
+    if _is_numeric(ref) and _is_numeric(cur):
+        left, right = _numbers(ref), _numbers(cur)
+        pooled = np.concatenate([left, right])
+        if not pooled.size:
+            return {"kind": "numeric", "edges": [], "reference": [], "current": []}
+        low, high = np.quantile(pooled, [0.005, 0.995])
+        if low == high:
+            low, high = low - 0.5, high + 0.5
+        edges = np.linspace(low, high, bins + 1)
+        return {
+            "kind": "numeric",
+            "edges": edges.tolist(),
+            "reference": _binned_shares(left, edges),
+            "current": _binned_shares(right, edges),
+        }
+    ref_counts = ref.dropna().astype("str").value_counts()
+    cur_counts = cur.dropna().astype("str").value_counts()
+    pooled = ref_counts.add(cur_counts, fill_value=0).sort_values(ascending=False, kind="stable")
+    shown = [str(c) for c in pooled.index[:bins]]
+    rest = len(pooled) > bins
+
+    def shares(counts: pd.Series) -> list[float]:
+        total = counts.sum()
+        values = [float(counts.get(c, 0)) for c in shown]
+        if rest:
+            values.append(float(total - sum(values)))
+        return [v / total if total else 0.0 for v in values]
+
+    return {
+        "kind": "categorical",
+        "categories": shown + ([OTHER] if rest else []),
+        "reference": shares(ref_counts),
+        "current": shares(cur_counts),
+    }
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _series(values: Sequence) -> pd.Series:
+    return values if isinstance(values, pd.Series) else pd.Series(values)
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    dtype = series.dtype
+    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+
+
+def _numbers(values: Sequence) -> np.ndarray:
+    """A float array without missing values."""
+    if isinstance(values, pd.Series):
+        array = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        array = np.asarray(values, dtype=np.float64)
+    return array[~np.isnan(array)]
+
+
+def _quantile(ordered: np.ndarray, p: float) -> float:
+    """Linear-interpolation quantile of sorted values (numpy's default method)."""
+    position = p * (ordered.size - 1)
+    below = math.floor(position)
+    above = min(below + 1, ordered.size - 1)
+    a, b, t = float(ordered[below]), float(ordered[above]), position - below
+    return b - (b - a) * (1 - t) if t >= 0.5 else a + (b - a) * t
+
+
+def _psi_sorted(ref: np.ndarray, cur: np.ndarray, bins: int) -> float:
+    if not ref.size or not cur.size:
+        raise ValueError("PSI needs at least one value on each side.")
+    edges = np.unique([_quantile(ref, j / bins) for j in range(1, bins)])
+
+    def counts(ordered: np.ndarray) -> np.ndarray:
+        return np.diff(np.r_[0, np.searchsorted(ordered, edges, "left"), ordered.size])
+
+    return _psi_counts(counts(ref), counts(cur))
+
+
+def _psi_counts(ref_counts: np.ndarray, cur_counts: np.ndarray) -> float:
+    if not ref_counts.sum() or not cur_counts.sum():
+        raise ValueError("PSI needs at least one value on each side.")
+    r = np.maximum(ref_counts / ref_counts.sum(), PSI_EPSILON)
+    c = np.maximum(cur_counts / cur_counts.sum(), PSI_EPSILON)
+    return float(((c - r) * np.log(c / r)).sum())
+
+
+def _ks_sorted(ref: np.ndarray, cur: np.ndarray) -> tuple[float, float]:
+    n1, n2 = ref.size, cur.size
+    if not n1 or not n2:
+        raise ValueError("KS needs at least one value on each side.")
+    if max(n1, n2) <= KS_EXACT_MAX_N:
+        # Small samples: scipy's exact p-value (its default), at negligible cost.
+        result = stats.ks_2samp(ref, cur)
+        return float(result.statistic), float(result.pvalue)
+    # D = max |F1(x) − F2(x)| over the data points x, where F counts values ≤ x (as scipy).
+    # One binary search of the sorted current values into the sorted reference gives both
+    # sides: at a current point (the last of equal values), F1 = #ref ≤ x directly; at a
+    # reference point, #cur < x follows from counting where the current values landed.
+    below = np.searchsorted(ref, cur, "right")  # #ref ≤ cur[j]
+    cur_last = np.flatnonzero(np.r_[cur[1:] != cur[:-1], True])
+    gaps_at_cur = below[cur_last] / n1 - (cur_last + 1) / n2
+    ref_last = np.flatnonzero(np.r_[ref[1:] != ref[:-1], True])
+    cur_before = np.cumsum(np.bincount(below, minlength=n1 + 1))[ref_last]  # #cur < ref[i]
+    # Where a reference value also occurs in the current data, #cur < x is not F2(x); that
+    # x was already evaluated exactly on the current side, so it is skipped here.
+    landed = below[below > 0] - 1
+    shared = np.zeros(n1, dtype=bool)
+    shared[landed[ref[landed] == cur[below > 0]]] = True
+    keep = ~shared[ref_last]
+    gaps_at_ref = (ref_last[keep] + 1) / n1 - cur_before[keep] / n2
+    statistic = float(
+        max(
+            gaps_at_cur.max(),
+            -gaps_at_cur.min(),
+            gaps_at_ref.max(initial=0.0),
+            -gaps_at_ref.min(initial=0.0),
+        )
+    )
+    # scipy's asymptotic two-sided p-value: the one-sample KS law at n = round(mn/(m+n)).
+    m, n = max(n1, n2), min(n1, n2)
+    pvalue = float(np.clip(stats.kstwo.sf(statistic, np.round(m * n / (m + n))), 0, 1))
+    return statistic, pvalue
+
+
+def _category_counts(reference: Sequence, current: Sequence) -> tuple[np.ndarray, np.ndarray]:
+    """Counts of each category seen on either side, aligned (missing values ignored)."""
+    ref = _series(reference).dropna().value_counts()
+    cur = _series(current).dropna().value_counts()
+    union = ref.index.union(cur.index, sort=False)
+    return (
+        ref.reindex(union, fill_value=0).to_numpy(dtype=np.int64),
+        cur.reindex(union, fill_value=0).to_numpy(dtype=np.int64),
+    )
+
+
+def _binned_shares(values: np.ndarray, edges: np.ndarray) -> list[float]:
+    if not values.size:
+        return [0.0] * (edges.size - 1)
+    counts, _ = np.histogram(np.clip(values, edges[0], edges[-1]), bins=edges)
+    return (counts / values.size).tolist()
+
+
+def _status(
+    psi_value: float | None, pvalue: float | None, alpha: float, thresholds: DriftThresholds
+) -> str:
+    if psi_value is not None and psi_value >= thresholds.psi_drift:
+        return "drift"
+    if psi_value is not None and psi_value >= thresholds.psi_warn:
+        return "warn"
+    if pvalue is not None and pvalue < alpha:
+        return "warn"
+    return "ok"
+
+
+def _because(
+    psi_value: float, test: str, pvalue: float, alpha: float, status: str, th: DriftThresholds
+) -> str:
+    if status == "drift":
+        head = f"PSI {psi_value:.3f} ≥ {th.psi_drift:g}: the distribution moved a lot"
+    elif psi_value >= th.psi_warn:
+        head = f"PSI {psi_value:.3f} ≥ {th.psi_warn:g}: a noticeable shift"
+    elif pvalue < alpha:
+        head = f"{test} p = {pvalue:.2g} < {alpha:g}: a small but statistically real shift"
+    else:
+        head = f"PSI {psi_value:.3f} and {test} p = {pvalue:.2g}: no meaningful shift"
+    return head
+
+
+def _numeric_drift(name: str, ref: pd.Series, cur: pd.Series, th: DriftThresholds) -> ColumnDrift:
+    left, right = np.sort(_numbers(ref)), np.sort(_numbers(cur))
+    if not left.size or not right.size:
+        side = "reference" if not left.size else "current"
+        return ColumnDrift(
+            name,
+            "numeric",
+            None,
+            None,
+            None,
+            None,
+            None,
+            "warn",
+            f"No values in the {side} data to compare.",
+        )
+    value = _psi_sorted(left, right, 10)
+    statistic, pvalue = _ks_sorted(left, right)
+    status = _status(value, pvalue, th.ks_pvalue, th)
+    reason = _because(value, "KS", pvalue, th.ks_pvalue, status, th)
+    reason += f" (mean {left.mean():.4g} → {right.mean():.4g}, median {_quantile(left, 0.5):.4g} → {_quantile(right, 0.5):.4g})."
+    return ColumnDrift(name, "numeric", value, statistic, pvalue, None, None, status, reason)
+
+
+def _categorical_drift(
+    name: str, ref: pd.Series, cur: pd.Series, th: DriftThresholds
+) -> ColumnDrift:
+    if _is_numeric(ref) != _is_numeric(cur):
+        ref, cur = ref.astype("str").where(ref.notna()), cur.astype("str").where(cur.notna())
+    ref_counts, cur_counts = _category_counts(ref, cur)
+    if not ref_counts.sum() or not cur_counts.sum():
+        side = "reference" if not ref_counts.sum() else "current"
+        return ColumnDrift(
+            name,
+            "categorical",
+            None,
+            None,
+            None,
+            None,
+            None,
+            "warn",
+            f"No values in the {side} data to compare.",
+        )
+    value = _psi_counts(ref_counts, cur_counts)
+    statistic, pvalue = chi_square(ref, cur)
+    status = _status(value, pvalue, th.chi2_pvalue, th)
+    reason = _because(value, "chi-square", pvalue, th.chi2_pvalue, status, th)
+    new = int((ref_counts == 0).sum())
+    gone = int((cur_counts == 0).sum())
+    notes = []
+    if new:
+        notes.append(f"{new} categor{'y' if new == 1 else 'ies'} new in the current data")
+    if gone:
+        notes.append(f"{gone} no longer seen")
+    reason += f" ({', '.join(notes)})." if notes else "."
+    return ColumnDrift(name, "categorical", value, None, None, statistic, pvalue, status, reason)
