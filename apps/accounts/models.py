@@ -31,6 +31,9 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer"
 
 
+WRITE_ROLES = (Role.OWNER, Role.PM, Role.DATA_SCIENTIST, Role.REVIEWER)
+
+
 class Membership(models.Model):
     """A user's place in a team, with the role that decides what they may change."""
 
@@ -53,7 +56,7 @@ class Membership(models.Model):
     @property
     def can_write(self) -> bool:
         """Viewers read; every other role may create and change the team's objects."""
-        return self.role != Role.VIEWER
+        return self.role in WRITE_ROLES
 
     @property
     def can_manage(self) -> bool:

@@ -5,11 +5,11 @@ A 403 would confirm the object exists; outsiders learn nothing from a 404.
 
 from typing import TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from apps.accounts.models import User
+from apps.accounts.models import WRITE_ROLES, User
 
 M = TypeVar("M", bound=Model)
 
@@ -22,13 +22,34 @@ def scope_to_user(queryset: QuerySet[M], user: User, *, team_field: str = "team"
 
 
 def get_for_user_or_404(
-    queryset: QuerySet[M], user: User, *, team_field: str = "team", **lookup: object
+    queryset: QuerySet[M],
+    user: User,
+    *,
+    team_field: str = "team",
+    for_write: bool = False,
+    **lookup: object,
 ) -> M:
-    """The object matching `lookup` among the user's teams' objects, else 404."""
+    """The object matching `lookup` among the user's teams' objects, else 404.
+
+    With `for_write`, the user's role in *the object's* team must allow writing (403
+    otherwise): the role in whichever team is current does not count, since a user may
+    own one team and only view another.
+    """
     try:
-        return scope_to_user(queryset, user, team_field=team_field).get(**lookup)
+        found = scope_to_user(queryset, user, team_field=team_field).get(**lookup)
     except (queryset.model.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404(f"No {queryset.model._meta.verbose_name} found.") from exc
+    if for_write:
+        writable = queryset.model._default_manager.filter(
+            pk=found.pk,
+            **{
+                f"{team_field}__memberships__user": user,
+                f"{team_field}__memberships__role__in": WRITE_ROLES,
+            },
+        )
+        if not writable.exists():
+            raise PermissionDenied("Your role in this object's team is read-only.")
+    return found
 
 
 def get_for_team_or_404(

@@ -14,8 +14,10 @@ from apps.core.scoping import get_for_user_or_404
 from apps.core.tasks import SELFCHECK_KIND
 
 
-def _get_job_for_user(request: AppRequest, job_id: str) -> Job:
-    return get_for_user_or_404(Job.objects.select_related("created_by"), request.user, pk=job_id)
+def _get_job_for_user(request: AppRequest, job_id: str, *, for_write: bool = False) -> Job:
+    return get_for_user_or_404(
+        Job.objects.select_related("created_by"), request.user, for_write=for_write, pk=job_id
+    )
 
 
 @require_GET
@@ -43,9 +45,9 @@ def job_detail(request: AppRequest, job_id: str) -> HttpResponse:
 
 
 @require_POST
-@write_required
+@team_required
 def job_cancel(request: AppRequest, job_id: str) -> HttpResponse:
-    job = services.job_request_cancel(job=_get_job_for_user(request, job_id))
+    job = services.job_request_cancel(job=_get_job_for_user(request, job_id, for_write=True))
     messages.info(request, f"“{job.title}” is {job.get_status_display().lower()}.")
     return redirect("core:job_detail", job_id=job.pk)
 

@@ -6,7 +6,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.accounts.decorators import team_required, write_required
+from apps.accounts.decorators import team_required
 from apps.accounts.http import AppRequest
 from apps.core.charts import figure_json
 from apps.core.scoping import get_for_user_or_404
@@ -18,15 +18,22 @@ from apps.problems.models import Problem
 from mlcore.drift_rules import DriftRule, classify_drift
 
 
-def _get_problem_for_user(request: AppRequest, problem_id: int) -> Problem:
-    return get_for_user_or_404(Problem.objects.select_related("team"), request.user, pk=problem_id)
+def _get_problem_for_user(
+    request: AppRequest, problem_id: int, *, for_write: bool = False
+) -> Problem:
+    return get_for_user_or_404(
+        Problem.objects.select_related("team"), request.user, for_write=for_write, pk=problem_id
+    )
 
 
-def _get_version_for_user(request: AppRequest, version_id: int) -> DatasetVersion:
+def _get_version_for_user(
+    request: AppRequest, version_id: int, *, for_write: bool = False
+) -> DatasetVersion:
     return get_for_user_or_404(
         DatasetVersion.objects.select_related("dataset__problem__team", "uploaded_by", "job"),
         request.user,
         team_field="dataset__problem__team",
+        for_write=for_write,
         pk=version_id,
     )
 
@@ -42,9 +49,9 @@ def dataset_list(request: AppRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@write_required
+@team_required
 def dataset_upload(request: AppRequest, problem_id: int) -> HttpResponse:
-    problem = _get_problem_for_user(request, problem_id)
+    problem = _get_problem_for_user(request, problem_id, for_write=True)
     form = DatasetUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if getattr(request, TOO_LARGE_ATTRIBUTE, False):
@@ -130,9 +137,9 @@ def version_download(request: AppRequest, version_id: int) -> FileResponse:
 
 
 @require_POST
-@write_required
+@team_required
 def version_reprofile(request: AppRequest, version_id: int) -> HttpResponse:
-    version = _get_version_for_user(request, version_id)
+    version = _get_version_for_user(request, version_id, for_write=True)
     services.dataset_version_reprofile_start(version=version, user=request.user)
     messages.info(request, "Profiling again; the page updates when it is done.")
     return redirect("datasets:version_detail", version_id=version.pk)
@@ -172,21 +179,18 @@ def _drift_rows(comparison: DriftComparison, rule: DriftRule) -> tuple[list[dict
 @require_http_methods(["GET", "POST"])
 @team_required
 def drift_compare(request: AppRequest, problem_id: int) -> HttpResponse:
-    problem = _get_problem_for_user(request, problem_id)
+    problem = _get_problem_for_user(request, problem_id, for_write=request.method == "POST")
     versions = selectors.version_list_for_problem(problem)
     form = DriftForm(request.POST or request.GET or None, versions=versions)
     context: dict = {"problem": problem, "form": form, "rule": _drift_rule(request)}
-    if request.method == "POST":
-        if not request.membership.can_write:
-            return HttpResponse(status=403)
-        if form.is_valid():
-            try:
-                job = services.drift_compare_start(user=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error("current", exc.message_dict.get("current", exc.messages))
-            else:
-                ref, cur = form.cleaned_data["reference"], form.cleaned_data["current"]
-                return redirect(f"{request.path}?reference={ref.pk}&current={cur.pk}&job={job.pk}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.drift_compare_start(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("current", exc.message_dict.get("current", exc.messages))
+        else:
+            ref, cur = form.cleaned_data["reference"], form.cleaned_data["current"]
+            return redirect(f"{request.path}?reference={ref.pk}&current={cur.pk}&job={job.pk}")
     if form.is_bound and form.is_valid():
         ref, cur = form.cleaned_data["reference"], form.cleaned_data["current"]
         comparison = DriftComparison.objects.filter(reference=ref, current=cur).first()

@@ -18,9 +18,14 @@ from apps.problems.models import Problem, ProblemStatus, RevisionSource, TaskTyp
 from apps.problems.sections import SECTIONS, SECTIONS_BY_KEY, Section, completeness
 
 
-def _get_problem_for_user(request: AppRequest, problem_id: int) -> Problem:
+def _get_problem_for_user(
+    request: AppRequest, problem_id: int, *, for_write: bool = False
+) -> Problem:
     return get_for_user_or_404(
-        Problem.objects.select_related("owner", "team"), request.user, pk=problem_id
+        Problem.objects.select_related("owner", "team"),
+        request.user,
+        for_write=for_write,
+        pk=problem_id,
     )
 
 
@@ -112,9 +117,9 @@ def problem_edit(request: AppRequest, problem_id: int) -> HttpResponse:
 
 
 @require_POST
-@write_required
+@team_required
 def problem_section_save(request: AppRequest, problem_id: int, section_key: str) -> HttpResponse:
-    problem = _get_problem_for_user(request, problem_id)
+    problem = _get_problem_for_user(request, problem_id, for_write=True)
     section = SECTIONS_BY_KEY.get(section_key)
     if section is None:
         raise Http404("No such section.")
