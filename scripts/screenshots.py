@@ -28,12 +28,14 @@ def main() -> None:
     parser.add_argument("--user", default="demo")
     parser.add_argument("--password", default="demo")
     parser.add_argument("--width", type=int, default=1400)
+    parser.add_argument("--height", type=int, default=900)
+    parser.add_argument("--viewport-only", action="store_true", help="no full-page capture")
     args = parser.parse_args()
     out = Path(args.outdir)
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": args.width, "height": 900})
+        page = browser.new_page(viewport={"width": args.width, "height": args.height})
         page.goto(f"{args.base_url}/accounts/login/")
         page.screenshot(path=str(out / "login.png"), full_page=True)
         page.fill("#id_username", args.user)
@@ -44,7 +46,8 @@ def main() -> None:
             page.goto(f"{args.base_url}{path}")
             page.wait_for_load_state("networkidle")
             name = path.strip("/").replace("/", "_") or "home"
-            page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+            page.wait_for_timeout(500)  # let plotly draw
+            page.screenshot(path=str(out / f"{name}.png"), full_page=not args.viewport_only)
             print(out / f"{name}.png")
         browser.close()
 

@@ -55,7 +55,10 @@ def column_figure(column: dict) -> go.Figure | None:
                 hovertemplate="%{x:.4g}: %{y}<extra></extra>",
             )
         )
-        return _layout(figure, 110, bargap=0.02)
+        _layout(figure, 64, bargap=0.02)
+        figure.update_yaxes(visible=False)
+        figure.update_xaxes(showgrid=False, tickfont={"size": 9}, nticks=4)
+        return figure
     if column.get("top_categories"):
         top = column["top_categories"][:12]
         figure = go.Figure(
@@ -67,7 +70,10 @@ def column_figure(column: dict) -> go.Figure | None:
                 hovertemplate="%{y}: %{x}<extra></extra>",
             )
         )
-        return _layout(figure, 40 + 18 * len(top))
+        _layout(figure, 24 + 14 * len(top), yaxis={"type": "category"})
+        figure.update_xaxes(visible=False)
+        figure.update_yaxes(tickfont={"size": 9})
+        return figure
     return None
 
 
@@ -82,7 +88,10 @@ def target_balance_figure(balance: list[dict]) -> go.Figure:
             hovertemplate="%{x}: %{y:.1%}<extra></extra>",
         )
     )
-    return _layout(figure, 220, yaxis={"tickformat": ".0%", "rangemode": "tozero"})
+    # Category axis: labels such as 0 and 1 are classes, not numbers on a line.
+    return _layout(
+        figure, 220, xaxis={"type": "category"}, yaxis={"tickformat": ".0%", "rangemode": "tozero"}
+    )
 
 
 def overlaid_figure(distribution: dict, reference_label: str, current_label: str) -> go.Figure:
@@ -94,6 +103,7 @@ def overlaid_figure(distribution: dict, reference_label: str, current_label: str
         x = centres
     else:
         x = [str(c) for c in distribution["categories"]]
+        figure.update_xaxes(type="category")
     figure.add_bar(
         x=x, y=distribution["reference"], name=reference_label, marker_color=GREY, opacity=0.75
     )

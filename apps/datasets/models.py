@@ -98,6 +98,18 @@ class DatasetVersion(models.Model):
         return self.role in EVALUATION_ROLES
 
     @property
+    def titled_warnings(self) -> list[dict]:
+        """Warnings worst first, each with a readable title."""
+        titled = [
+            {
+                **w,
+                "title": WARNING_TITLES.get(w.get("code", ""), w.get("code", "").replace("_", " ")),
+            }
+            for w in self.warnings or []
+        ]
+        return sorted(titled, key=lambda w: SEVERITY_ORDER.get(w.get("severity"), 3))
+
+    @property
     def warning_counts(self) -> dict[str, int]:
         counts = {"critical": 0, "warning": 0, "info": 0}
         for warning in self.warnings or []:
@@ -105,6 +117,24 @@ class DatasetVersion(models.Model):
                 counts.get(warning.get("severity", "info"), 0) + 1
             )
         return counts
+
+
+WARNING_TITLES = {
+    "constant": "Constant column",
+    "near_constant": "Nearly constant column",
+    "id_like": "Identifier-like column",
+    "high_missing": "Many missing values",
+    "outliers": "Outliers",
+    "class_imbalance": "Class imbalance",
+    "duplicate_rows": "Duplicate rows",
+    "target_leakage": "Possible target leakage",
+    "leakage": "Possible target leakage",
+    "train_test_overlap": "Rows shared with the training data",
+    "overlap": "Rows shared with the training data",
+    "target_missing": "Target values missing",
+    "target_single_class": "Only one target class",
+}
+SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
 
 class DriftComparison(models.Model):

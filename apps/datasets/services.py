@@ -26,7 +26,7 @@ from apps.datasets.models import (
 )
 from apps.datasets.uploads import upload_too_large_message
 from apps.problems.models import Problem
-from mlcore import tabular
+from mlcore import drift, profile, tabular
 
 logger = logging.getLogger(__name__)
 
@@ -273,8 +273,6 @@ def dataset_version_profile(
     if frame is None:
         scaled(0, "Loading the stored table")
         frame = storage.read_parquet(version.storage_key)
-    from mlcore import profile  # TEMP: lazy until mlcore.profile lands
-
     problem = version.dataset.problem
     target = problem.target_column if problem.target_column in frame.columns else None
     result = profile.profile_table(frame, target=target, on_progress=scaled)
@@ -341,8 +339,6 @@ def drift_compare(
     *, reference: DatasetVersion, current: DatasetVersion, progress: Progress
 ) -> DriftComparison:
     """Compute per-column drift statistics and store them for the pair."""
-    from mlcore import drift  # TEMP: lazy until mlcore.drift lands
-
     progress(5, "Loading both versions")
     shared = [
         c["name"] for c in reference.schema if c["name"] in {s["name"] for s in current.schema}

@@ -98,7 +98,13 @@ def _profile_context(version: DatasetVersion) -> dict:
             column_charts[column["name"]] = figure_json(figure)
     context = {
         "columns": [(column, column_charts.get(column["name"])) for column in columns],
-        "missing_chart": figure_json(charts.missingness_figure(columns)) if columns else None,
+        "missing_chart": (
+            figure_json(charts.missingness_figure(columns))
+            if any(c["missing"] for c in columns)
+            else None
+        ),
+        "serious_warnings": [w for w in version.titled_warnings if w["severity"] != "info"],
+        "notes": [w for w in version.titled_warnings if w["severity"] == "info"],
         "balance_chart": None,
     }
     if profile.get("target_balance"):

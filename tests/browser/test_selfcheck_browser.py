@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import ConsoleMessage, Page, Request, expect
+from pytest_django.live_server_helper import LiveServer
 
 from apps.core.models import Job, JobStatus
 from tests.conftest import ROOT, RedisServer, WorkerProcess
@@ -87,7 +88,7 @@ def test_a_self_check_started_from_the_dashboard_shows_live_progress_and_its_res
     redis_server: RedisServer,
     use_real_broker: Callable[[str], None],
     celery_worker_factory: Callable[[str], WorkerProcess],
-    live_server,  # noqa: ANN001 - pytest-django's LiveServer
+    live_server: LiveServer,
     page: Page,
 ) -> None:
     use_real_broker(redis_server.url)
@@ -100,8 +101,8 @@ def test_a_self_check_started_from_the_dashboard_shows_live_progress_and_its_res
     expect(page.locator("#job-status-badge")).to_have_text("Queued")
     # Survives only if the page is never reloaded: every change must arrive by htmx.
     page.evaluate("window.pfSamePage = true")
-    # The worker starts only once the page is polling, so the page sees the whole run
-    # (on a slow machine htmx starts polling seconds after the page arrives).
+    # The worker starts only once htmx has loaded, so the page sees the whole run: on a
+    # slow machine parsing plotly.min.js delays htmx (and its polling) by seconds.
     page.wait_for_function("window.htmx !== undefined")
     worker.start()
 
@@ -141,7 +142,7 @@ def test_a_self_check_started_from_the_dashboard_shows_live_progress_and_its_res
 @pytest.mark.browser
 def test_the_login_page_and_dashboard_load_only_local_resources_without_console_errors(
     chromium_available: None,
-    live_server,  # noqa: ANN001 - pytest-django's LiveServer
+    live_server: LiveServer,
     page: Page,
 ) -> None:
     problems: list[str] = []

@@ -57,7 +57,10 @@ def wait_for_job(
 
     def check() -> Job | None:
         if any(worker.crashed() for worker in workers):
-            pytest.fail(f"A worker exited while waiting for {what}\n" + describe(job_id, workers))
+            pytest.fail(
+                f"A worker exited while waiting for {what}\n" + describe(job_id, workers),
+                pytrace=False,
+            )
         job = Job.objects.get(pk=job_id)
         return job if until(job) else None
 

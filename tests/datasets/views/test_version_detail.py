@@ -6,7 +6,9 @@ from tests.datasets.conftest import csv_file, table, version_of
 
 
 def test_the_page_shows_profile_warnings_and_charts(owner_client: Client, upload) -> None:  # noqa: ANN001
-    version = version_of(upload(csv_file(table(leak=True))))
+    frame = table(leak=True)
+    frame.loc[::7, "spend"] = None
+    version = version_of(upload(csv_file(frame)))
     body = owner_client.get(f"/datasets/versions/{version.pk}/").content.decode()
     assert 'id="column-table"' in body
     assert "cancel_reason_filled" in body
@@ -68,3 +70,12 @@ def test_reprofiling_runs_the_profile_again(
     version.refresh_from_db()
     assert version.status == "ready"
     assert version.profile
+
+
+def test_a_table_without_gaps_says_so_instead_of_an_empty_chart(
+    owner_client: Client, upload
+) -> None:  # noqa: ANN001
+    version = version_of(upload(csv_file(table())))
+    body = owner_client.get(f"/datasets/versions/{version.pk}/").content.decode()
+    assert 'id="missing-chart"' not in body
+    assert "No missing values" in body
