@@ -38,7 +38,8 @@ class SelfCheckReport:
     oof_auc_low: float
     oof_auc_high: float
     max_abs_diff_vs_sklearn: float
-    step_seconds: dict[str, float] = field(default_factory=dict)
+    # A list, not a dict: JSON columns (jsonb) do not keep key order, and run order matters.
+    step_seconds: list[dict] = field(default_factory=list)
 
     @property
     def agrees_with_sklearn(self) -> bool:
@@ -120,5 +121,5 @@ def run_self_check(
         oof_auc_low=interval.low,
         oof_auc_high=interval.high,
         max_abs_diff_vs_sklearn=float(max_diff),
-        step_seconds={k: round(v, 4) for k, v in timings.items()},
+        step_seconds=[{"step": k, "seconds": round(v, 4)} for k, v in timings.items()],
     )

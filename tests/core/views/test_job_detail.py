@@ -117,7 +117,7 @@ def test_a_finished_self_check_shows_its_result_and_chart(
         "oof_auc_high": 0.996,
         "max_abs_diff_vs_sklearn": 0.0,
         "agrees_with_sklearn": True,
-        "step_seconds": {},
+        "step_seconds": [],
         "dataset": "breast cancer",
     }
     job = make_job(status=JobStatus.SUCCEEDED, result=result)
