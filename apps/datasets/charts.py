@@ -24,8 +24,10 @@ def _layout(figure: go.Figure, height: int, **extra: object) -> go.Figure:
 
 
 def missingness_figure(columns: list[dict]) -> go.Figure:
-    """Share of missing values per column, worst first."""
-    ordered = sorted(columns, key=lambda c: c["missing_share"], reverse=True)
+    """Share of missing values per column with any gap, worst first."""
+    ordered = sorted(
+        (c for c in columns if c["missing"]), key=lambda c: c["missing_share"], reverse=True
+    )
     colours = [ORANGE if c["missing_share"] >= 0.2 else BLUE for c in ordered]
     figure = go.Figure(
         go.Bar(
