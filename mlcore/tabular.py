@@ -11,7 +11,6 @@ import csv
 import difflib
 import hashlib
 import io
-import mmap
 import os
 import re
 from dataclasses import dataclass
@@ -284,8 +283,7 @@ def _read_csv(
     _check_names(dialect.header, dialect.header_line, limits)
     # A quote anywhere means a quoted value may hold a newline; pyarrow then needs the
     # slower chunker that respects quotes, otherwise a block boundary could split a row.
-    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        has_quotes = m.find(b'"') >= 0
+    has_quotes = _contains(path, b'"')
     parse = pa_csv.ParseOptions(delimiter=dialect.delimiter, newlines_in_values=has_quotes)
     convert = pa_csv.ConvertOptions(strings_can_be_null=True, decimal_point=dialect.decimal_point)
     block = 1 << 20
@@ -314,6 +312,16 @@ def _read_csv(
     if table.num_rows == 0:
         raise _no_rows(filename, table.num_columns, dialect.header_line)
     return _to_pandas(table)
+
+
+def _contains(path: str | os.PathLike[str], needle: bytes) -> bool:
+    """Whether a one-byte needle occurs in the file, read in chunks (memory stays flat)."""
+    buffer = bytearray(8 * CHUNK_BYTES)
+    with open(path, "rb") as handle:
+        while count := handle.readinto(buffer):
+            if buffer.find(needle, 0, count) >= 0:
+                return True
+    return False
 
 
 def _no_rows(filename: str, columns: int, header_line: int) -> TableError:

@@ -61,3 +61,52 @@ def test_another_teams_job_is_not_found(
     job = Job.objects.create(team=other_team, kind="selfcheck", title="t")
     assert main(["jobs", "get", str(job.pk)]) == 1
     assert "Error 404" in capsys.readouterr().err
+
+
+def test_datasets_upload_waits_for_the_profile_then_get_reads_it(
+    cli_env: str,
+    team: Team,
+    owner: User,
+    tmp_path,
+    capsys: pytest.CaptureFixture,  # noqa: ANN001
+) -> None:
+    from apps.problems import services as problem_services
+
+    problem = problem_services.problem_create(
+        team=team, user=owner, source="web", title="P", task_type="binary",
+        target_column="y", positive_label="1",
+    )  # fmt: skip
+    path = tmp_path / "train.csv"
+    path.write_text("x,y\n1,0\n2,1\n3,0\n4,1\n")
+    # Jobs run eagerly in tests, so the upload's job has finished when the API answers.
+    args = ["datasets", "upload", str(problem.pk), str(path), "--name", "d", "--role", "train"]
+    code = main([*args, "--wait", "--interval", "0.1"])
+    job = json.loads(capsys.readouterr().out)
+    assert code == 0, job
+    assert job["status"] == "succeeded"
+    assert main(["datasets", "get", str(job["result"]["version_id"])]) == 0
+    version = json.loads(capsys.readouterr().out)
+    assert version["rows"] == 4
+
+
+def test_a_refused_upload_prints_the_field_errors(
+    cli_env: str,
+    team: Team,
+    owner: User,
+    tmp_path,
+    capsys: pytest.CaptureFixture,  # noqa: ANN001
+) -> None:
+    from apps.problems import services as problem_services
+
+    problem = problem_services.problem_create(
+        team=team, user=owner, source="web", title="P", task_type="regression"
+    )
+    path = tmp_path / "model.csv"
+    path.write_bytes(b"\x80\x04\x95 a pickle")
+    assert (
+        main(["datasets", "upload", str(problem.pk), str(path), "--name", "d", "--role", "train"])
+        == 1
+    )
+    err = capsys.readouterr().err
+    assert "Error 422" in err
+    assert "file:" in err
