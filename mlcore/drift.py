@@ -74,7 +74,7 @@ def psi(reference: np.ndarray, current: np.ndarray, *, bins: int = 10) -> float:
     (linear interpolation), repeated edges merged; a bin holds values from its lower edge up
     to, not including, its upper edge. Missing values are ignored.
     """
-    return _psi_sorted(np.sort(_numbers(reference)), np.sort(_numbers(current)), bins)
+    return _psi_sorted(_sorted_numbers(reference), _sorted_numbers(current), bins)
 
 
 def psi_categorical(reference: Sequence, current: Sequence) -> float:
@@ -85,7 +85,7 @@ def psi_categorical(reference: Sequence, current: Sequence) -> float:
 
 def ks(reference: np.ndarray, current: np.ndarray) -> tuple[float, float]:
     """Two-sample Kolmogorov–Smirnov statistic and p-value, as scipy.stats.ks_2samp (auto)."""
-    return _ks_sorted(np.sort(_numbers(reference)), np.sort(_numbers(current)))
+    return _ks_sorted(_sorted_numbers(reference), _sorted_numbers(current))
 
 
 def chi_square(reference: Sequence, current: Sequence) -> tuple[float, float]:
@@ -200,6 +200,12 @@ def _numbers(values: Sequence) -> np.ndarray:
     return array[~np.isnan(array)]
 
 
+def _sorted_numbers(values: Sequence) -> np.ndarray:
+    numbers = _numbers(values)
+    numbers.sort()  # in place: boolean indexing in _numbers already made a copy
+    return numbers
+
+
 def _quantile(ordered: np.ndarray, p: float) -> float:
     """Linear-interpolation quantile of sorted values (numpy's default method)."""
     position = p * (ordered.size - 1)
@@ -240,14 +246,15 @@ def _ks_sorted(ref: np.ndarray, cur: np.ndarray) -> tuple[float, float]:
     # One binary search of the sorted current values into the sorted reference tells where
     # each current value lands; both empirical CDFs at every data point follow from it.
     below = np.searchsorted(ref, cur, "right")  # #ref ≤ cur[j]
-    landed = below > 0
-    cross_tied = bool(np.any(ref[below[landed] - 1] == cur[landed]))
+    # ref[below − 1] is the largest reference value ≤ cur[j] (ref[0] > cur[j] when below = 0).
+    cross_tied = bool(np.any(ref[np.maximum(below, 1) - 1] == cur))
     if not cross_tied and not np.any(cur[1:] == cur[:-1]):
         # All current values distinct and absent from the reference: F2 − F1 peaks at a
         # current point, F1 − F2 just before one (at the last reference value below it).
-        after = below / n1 - np.arange(1, n2 + 1) / n2
-        before = below / n1 - np.arange(n2) / n2
-        return _ks_result(max(-after.min(), before.max()), n1, n2)
+        f1 = below / n1
+        f2 = np.arange(n2 + 1) / n2
+        return _ks_result(max((f2[1:] - f1).max(), (f1 - f2[:-1]).max()), n1, n2)
+    landed = below > 0
     cur_last = np.flatnonzero(np.r_[cur[1:] != cur[:-1], True])
     gaps_at_cur = below[cur_last] / n1 - (cur_last + 1) / n2
     ref_last = np.flatnonzero(np.r_[ref[1:] != ref[:-1], True])
@@ -377,7 +384,7 @@ def _because(
 
 
 def _numeric_drift(name: str, ref: pd.Series, cur: pd.Series, th: DriftThresholds) -> ColumnDrift:
-    left, right = np.sort(_numbers(ref)), np.sort(_numbers(cur))
+    left, right = _sorted_numbers(ref), _sorted_numbers(cur)
     if not left.size or not right.size:
         side = "reference" if not left.size else "current"
         return ColumnDrift(

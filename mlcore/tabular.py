@@ -625,13 +625,20 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
         else:
             continue
         table = table.set_column(i, field.name, pc.cast(table.column(i), target))
-    return table.to_pandas(
+    # The parser's scratch memory stays with Arrow's allocator unless handed back; a worker
+    # that read one big upload should not hold that peak for the rest of its life.
+    pool = pa.default_memory_pool()
+    pool.release_unused()
+    frame = table.to_pandas(
         types_mapper={pa.bool_(): pd.BooleanDtype()}.get,
         date_as_object=False,
         ignore_metadata=True,
         split_blocks=True,
         self_destruct=True,
     )
+    del table
+    pool.release_unused()
+    return frame
 
 
 def _duration_scale(kind: pa.DataType) -> float:
