@@ -112,6 +112,6 @@ def overlaid_figure(distribution: dict, reference_label: str, current_label: str
     figure.add_bar(
         x=x, y=distribution["current"], name=current_label, marker_color=BLUE, opacity=0.75
     )
-    _layout(figure, 300, barmode="overlay", yaxis={"tickformat": ".0%", "title": "share of rows"})
+    _layout(figure, 280, barmode="overlay", yaxis={"tickformat": ".0%", "title": "share of rows"})
     figure.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.1}, margin={"t": 30})
     return figure
