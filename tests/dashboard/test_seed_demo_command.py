@@ -56,4 +56,5 @@ def test_seed_demo_adds_one_complete_problem_with_costs(db: None) -> None:
     client = Client()
     client.login(username="demo", password="demo")
     body = client.get(f"/problems/{problem.pk}/").content.decode()
-    assert "The cost of not using ML" in body and "cheapest" in body
+    assert "The cost of not using ML" in body
+    assert "cheapest" in body
