@@ -71,16 +71,22 @@ def memory_child(path: str, filename: str) -> None:
                 return int(line.split()[1]) * 1024
         raise RuntimeError(f"{field} not in /proc/self/status")
 
-    try:
-        Path("/proc/self/clear_refs").write_text("5")  # reset the peak (VmHWM) to now
-        resettable = True
-    except OSError:
-        resettable = False
+    def reset_peak() -> bool:
+        try:
+            Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS
+        except OSError:
+            return False
+        return True
+
+    resettable = reset_peak()
     base = rss("VmRSS")
+    if filename == "plain":
+        frame = pa_csv.read_csv(path).to_pandas()
+        print(json.dumps({"read": rss("VmHWM") - base}))
+        return
     frame = read_table(path, filename=filename)
     read_peak = rss("VmHWM") - base
-    if resettable:
-        Path("/proc/self/clear_refs").write_text("5")
+    reset_peak()
     profile_table(frame, target=TARGET)
     print(
         json.dumps(
@@ -92,6 +98,11 @@ def memory_child(path: str, filename: str) -> None:
             }
         )
     )
+
+
+def child_memory(path: Path, filename: str) -> dict:
+    command = [sys.executable, __file__, "--memory-child", str(path), filename]
+    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
 
 
 def main() -> None:
@@ -135,13 +146,8 @@ def main() -> None:
             ),
             "mlcore profile_table": median_seconds(lambda: profile_table(frame, target=TARGET), r),
         }
-        child = subprocess.run(
-            [sys.executable, __file__, "--memory-child", str(csv_path), "table.csv"],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        memory = json.loads(child.stdout)
+        memory = child_memory(csv_path, "table.csv")
+        plain_memory = child_memory(csv_path, "plain")
         sizes = (csv_path.stat().st_size, parquet_path.stat().st_size)
 
     rng = np.random.default_rng(1)
@@ -175,6 +181,7 @@ def main() -> None:
     print(f"{'read + profile vs read + describe, Parquet':<40}{ours_pq / baseline_pq:>9.2f}x")
     how = "VmHWM reset per step" if memory["resettable"] else "VmHWM since start (not resettable)"
     print(f"peak RSS growth in a fresh process ({how}):")
+    print(f"{'  plain pyarrow read CSV → DataFrame':<40}{plain_memory['read'] / 1e6:>9.0f} MB")
     print(f"{'  during read_table CSV':<40}{memory['read'] / 1e6:>9.0f} MB")
     print(f"{'  during profile_table (table included)':<40}{memory['profile'] / 1e6:>9.0f} MB")
     print(f"{'  peak vs table size':<40}{peak / memory['table']:>9.2f}x")

@@ -120,7 +120,8 @@ class _Column:
     sample: np.ndarray  # leakage sample: floats with NaN, or codes with -1 for missing
     coded: bool  # sample holds category codes rather than numbers
     integral: bool = False
-    top_share: float = 0.0
+    top_share: float = 0.0  # share of present values held by the most common one
+    top_value: object = None
     iqr: float = 0.0
     classes: list[tuple[object, int]] | None = None  # (value, count), most common first, ≤ 50
 
@@ -150,8 +151,8 @@ def profile_table(
         row_hash = _combine(row_hash, column.row_key)
         column.row_key = np.empty(0, dtype=np.uint64)  # free it: the combined hash holds it
         progress(80 * (i + 1) / max(len(names), 1), f"Profiled column {i + 1} of {len(names)}")
-    # Equal rows have equal hashes; a 64-bit hash makes a false match on a million rows
-    # about a one-in-ten-million event, which a data-quality count can afford.
+    # Equal rows have equal hashes; with 64 bits a false match among a million rows is about
+    # a one-in-thirty-million event, which a data-quality count can afford.
     row_hash.sort()
     duplicates = int(np.count_nonzero(row_hash[1:] == row_hash[:-1])) if names else 0
     del row_hash
@@ -195,7 +196,8 @@ def profile_table(
 
 def row_overlap(train: pd.DataFrame, other: pd.DataFrame) -> int:
     """Rows of `other` whose values in the shared columns equal some row of `train`."""
-    shared = [c for c in train.columns if c in set(other.columns)]
+    other_names = set(other.columns)
+    shared = [c for c in train.columns if c in other_names]
     if not shared or len(train) == 0 or len(other) == 0:
         return 0
     left, right = {}, {}
@@ -257,21 +259,23 @@ def _numeric(name: str, series: pd.Series, sample_rows: np.ndarray) -> _Column:
     outliers = 0
     iqr = 0.0
     if n:
-        quantiles = {key: _sorted_quantile(present, p) for key, p in QUANTILES.items()}
-        stats = {
-            "min": float(present[0]),
-            "max": float(present[-1]),
-            "mean": float(present.mean()),
-            "std": float(present.std(ddof=1)) if n > 1 else math.nan,
-        }
+        quantiles = {key: sorted_quantile(present, p) for key, p in QUANTILES.items()}
+        with np.errstate(invalid="ignore", over="ignore"):  # ±inf give NaN, stored as None
+            stats = {
+                "min": float(present[0]),
+                "max": float(present[-1]),
+                "mean": float(present.mean()),
+                "std": float(present.std(ddof=1)) if n > 1 else math.nan,
+            }
         q1, q3 = quantiles["p25"], quantiles["p75"]
-        if not (math.isfinite(q1) and math.isfinite(q3)):
-            q1 = _sorted_quantile(present, 0.25)
         iqr = q3 - q1
-        low, high = q1 - 1.5 * iqr, q3 + 1.5 * iqr
-        outliers = int(
-            np.searchsorted(present, low, "left") + n - np.searchsorted(present, high, "right")
-        )
+        if math.isfinite(iqr):  # infinite quartiles leave the rule nothing to measure
+            low, high = q1 - 1.5 * iqr, q3 + 1.5 * iqr
+            outliers = int(
+                np.searchsorted(present, low, "left") + n - np.searchsorted(present, high, "right")
+            )
+        else:
+            iqr = 0.0
         histogram = _histogram(present)
     # Row key: the float's bits, with -0.0 folded into 0.0 and every NaN the same NaN.
     keys = values + 0.0
@@ -301,6 +305,7 @@ def _numeric(name: str, series: pd.Series, sample_rows: np.ndarray) -> _Column:
         coded=False,
         integral=integral,
         top_share=_share(int(runs.max()) if n else 0, n),
+        top_value=_label(present[starts[np.argmax(runs)]]) if n else None,
         iqr=iqr,
         classes=_classes([_label(present[i]) for i in starts], runs)
         if starts.size <= MAX_CLASSES
@@ -308,7 +313,7 @@ def _numeric(name: str, series: pd.Series, sample_rows: np.ndarray) -> _Column:
     )
 
 
-def _sorted_quantile(ordered: np.ndarray, p: float) -> float:
+def sorted_quantile(ordered: np.ndarray, p: float) -> float:
     """Linear-interpolation quantile of sorted data, numpy's (and pandas') default method."""
     position = p * (ordered.size - 1)
     below = math.floor(position)
@@ -365,19 +370,20 @@ def _boolean(name: str, series: pd.Series, sample_rows: np.ndarray) -> _Column:
         codes[sample_rows],
         coded=True,
         top_share=_share(top[0]["count"] if top else 0, count),
+        top_value=top[0]["value"] if top else None,
         classes=[(item["value"], item["count"]) for item in top],
     )
 
 
 def _datetime(name: str, series: pd.Series, sample_rows: np.ndarray) -> _Column:
-    # asi8: the int64 count of the column's own unit (UTC for aware times), NaT as int64 min.
-    ticks = series.array.asi8
-    missing = series.isna().to_numpy()
+    index = pd.DatetimeIndex(series)  # numpy- or Arrow-backed, naive or with a time zone
+    ticks = index.asi8  # int64 counts of the column's unit (UTC if zoned), NaT as int64 min
+    missing = index.isna()
     present = np.sort(ticks[~missing])
     distinct = int(np.count_nonzero(present[1:] != present[:-1]) + 1) if present.size else 0
 
     def stamp(tick: int) -> str:
-        return pd.Timestamp(tick, unit=series.dt.unit, tz=series.dt.tz).isoformat()
+        return pd.Timestamp(tick, unit=index.unit, tz=index.tz).isoformat()
 
     profile = ColumnProfile(
         name=name,
@@ -448,6 +454,7 @@ def _categorical(name: str, series: pd.Series, sample_rows: np.ndarray) -> _Colu
         codes[sample_rows],
         coded=True,
         top_share=_share(top[0]["count"] if top else 0, count),
+        top_value=top[0]["value"] if top else None,
         classes=_classes([_label(uniques[i]) for i in used], counts[used])
         if used.size <= MAX_CLASSES
         else None,
@@ -518,14 +525,13 @@ def _column_warnings(column: _Column, rows: int, *, is_target: bool) -> list[Dat
             )
         )
     if p.distinct == 1:
-        value = p.top_categories[0]["value"] if p.top_categories else p.min
         out.append(
             DataWarning(
                 "constant",
                 "warning",
                 name,
-                f"“{name}” has the same value ({value}) in every row where it is present. A "
-                "column that never changes cannot help a model; drop it.",
+                f"“{name}” has the same value ({column.top_value}) in every row where it is "
+                "present. A column that never changes cannot help a model; drop it.",
             )
         )
     elif p.distinct > 1 and column.top_share >= NEAR_CONSTANT_SHARE:
@@ -534,9 +540,9 @@ def _column_warnings(column: _Column, rows: int, *, is_target: bool) -> list[Dat
                 "near_constant",
                 "info",
                 name,
-                f"One value of “{name}” fills {column.top_share:.1%} of the rows where it is "
-                "present. It carries almost no information and a rare value can make a model "
-                "unstable; drop it unless the rare values matter.",
+                f"“{name}” is {column.top_value} in {column.top_share:.1%} of the rows where it "
+                "is present. It carries almost no information and a rare value can make a "
+                "model unstable; drop it unless the rare values matter.",
             )
         )
     if not is_target and _id_like(column):
@@ -665,8 +671,10 @@ def _leakage_warnings(
         _, y = np.unique(goal.sample, return_inverse=True)
         k = int(y.max()) + 1
         baseline = np.bincount(y).max() / n
-    else:
+    elif goal.profile.kind == "numeric":
         y = goal.sample
+    else:
+        return []  # free text, many-valued categories or times: no target to predict
     out = []
     for feature in features:
         if feature.profile.distinct < 2 or _id_like(feature):
@@ -711,7 +719,7 @@ def _quantile_bins(x: np.ndarray) -> np.ndarray:
     bins = min(LEAKAGE_MAX_BINS, present.size // LEAKAGE_ROWS_PER_GROUP)
     if bins < 2:
         return np.full(x.size, -1)
-    cuts = np.unique([_sorted_quantile(present, j / bins) for j in range(1, bins)])
+    cuts = np.unique([sorted_quantile(present, j / bins) for j in range(1, bins)])
     codes = np.searchsorted(cuts, x, "right")
     codes[np.isnan(x)] = -1
     return codes

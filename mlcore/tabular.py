@@ -352,19 +352,17 @@ def _sniff(path: str | os.PathLike[str], head: bytes, size: int) -> _Dialect:
         # Drop the last, probably cut, line so it does not look ragged.
         cut = max(text.rfind("\n"), text.rfind("\r"))
         text = text[: cut + 1] if cut > 0 else text
-    best: tuple | None = None
+    candidates = []
     for priority, delimiter in enumerate(DELIMITERS):
         records = _records(text, delimiter, limit=200)
         if not records:
             raise TableError("The file has no content, only blank lines.", code="empty")
-        header_line, header = records[0]
+        header = records[0][1]
         agreeing = sum(len(fields) == len(header) for _, fields in records) / len(records)
         # Any real split beats none; then the delimiter most rows agree with the header on.
-        key = (len(header) > 1, agreeing, len(header), -priority)
-        if best is None or key > best[0]:
-            best = (key, delimiter, header, header_line, records)
-    assert best is not None
-    _, delimiter, header, header_line, records = best
+        candidates.append(((len(header) > 1, agreeing, len(header), -priority), delimiter, records))
+    _, delimiter, records = max(candidates, key=lambda candidate: candidate[0])
+    header_line, header = records[0]
     # Semicolon files from European spreadsheets often write decimals with a comma.
     values = [v.strip() for _, fields in records[1:] for v in fields]
     comma = sum(bool(re.fullmatch(r"[-+]?\d+,\d+", v)) for v in values)
@@ -376,13 +374,13 @@ def _sniff(path: str | os.PathLike[str], head: bytes, size: int) -> _Dialect:
     return dialect
 
 
-def _records(text: str, delimiter: str, *, limit: int | None = None) -> list[tuple[int, list[str]]]:
+def _records(text: str, delimiter: str, *, limit: int) -> list[tuple[int, list[str]]]:
     """Non-empty CSV records with the editor line number each starts on."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     out = []
     line = 0
     try:
-        while limit is None or len(out) < limit:
+        while len(out) < limit:
             fields = next(reader, None)
             if fields is None:
                 break

@@ -73,6 +73,8 @@ def run_job(job_id: str, handler: Callable[[Job, Progress], dict]) -> str:
     """Claim the job, run the handler with a heartbeat, record how it ended."""
     claim = services.job_claim(job_id=job_id, worker=worker_name())
     if claim is None:
+        claim = services.job_reclaim_orphan(job_id=job_id, worker=worker_name())
+    if claim is None:
         logger.info("Job %s is not queued (already claimed, finished or cancelled)", job_id)
         return "skipped"
     job = Job.objects.get(pk=job_id)

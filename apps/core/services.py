@@ -1,6 +1,8 @@
 """Writes for background jobs: create (outbox), publish, claim, progress, finish, sweep."""
 
 import logging
+import os
+import socket
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -93,6 +95,41 @@ def job_claim(*, job_id: object, worker: str) -> Claim | None:
     attempt = Job.objects.values_list("attempts", flat=True).get(pk=job_id)
     JobAttempt.objects.create(job_id=job_id, number=attempt, worker=worker)
     return Claim(job_id=job_id, attempt=attempt)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def job_reclaim_orphan(*, job_id: object, worker: str) -> Claim | None:
+    """Claim a running job whose worker process died on this same host.
+
+    A pool child killed mid-job gets its message redelivered within seconds (late acks,
+    reject on worker lost), but the row still says "running": rather than wait for the
+    stale-heartbeat sweeper, the redelivery takes over when the holder's process is
+    provably gone. Another host's process cannot be checked, so it is left to the sweeper.
+    """
+    job = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).first()
+    if job is None or job.cancel_requested or job.attempts >= settings.JOB_MAX_ATTEMPTS:
+        return None
+    host, _, pid = job.worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or _process_alive(int(pid)):
+        return None
+    requeued = Job.objects.filter(
+        pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts, worker=job.worker
+    ).update(status=JobStatus.QUEUED, message="The worker process died; retrying")
+    if not requeued:
+        return None
+    JobAttempt.objects.filter(job=job, number=job.attempts).update(
+        outcome=AttemptOutcome.LOST, finished_at=timezone.now()
+    )
+    return job_claim(job_id=job_id, worker=worker)
 
 
 def _running(claim: Claim):  # noqa: ANN202 - a QuerySet of one row

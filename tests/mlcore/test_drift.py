@@ -61,6 +61,7 @@ def test_psi_categorical_equals_a_hand_computed_example() -> None:
         (20_000, 15_000, None, 0.0),  # asymptotic branch, no drift
         (20_000, 15_000, 1, 0.02),  # asymptotic branch, ties across both samples
         (30_000, 25_000, None, 0.1),  # asymptotic branch, drift (scipy's slow Smirnov sum)
+        (160_000, 120_000, 2, 0.01),  # large enough to sort and search on two threads
     ],
 )
 def test_ks_equals_scipy_ks_2samp(n1: int, n2: int, decimals: int | None, shift: float) -> None:

@@ -119,6 +119,33 @@ def test_booleans_and_datetimes_are_summarised_by_kind(mixed: pd.DataFrame) -> N
     assert when["distinct"] == N
 
 
+def test_zoned_times_and_arrow_backed_columns_are_profiled() -> None:
+    frame = pd.DataFrame(
+        {
+            "at": pd.date_range("2024-03-01", periods=4, freq="D", tz="Europe/Paris"),
+            "n": pd.array([1, None, 3, 4], dtype="int64[pyarrow]"),
+            "s": pd.array(["a", None, "b", "a"], dtype="string[pyarrow]"),
+            "b": pd.array([True, None, False, True], dtype="bool[pyarrow]"),
+        }
+    )
+    result = profile_table(frame)
+    assert column(result, "at")["min"] == "2024-03-01T00:00:00+01:00"
+    assert column(result, "at")["max"] == "2024-03-04T00:00:00+01:00"
+    assert (column(result, "n")["kind"], column(result, "n")["mean"]) == ("numeric", 8 / 3)
+    assert column(result, "s")["top_categories"] == [
+        {"value": "a", "count": 2},
+        {"value": "b", "count": 1},
+    ]
+    assert (column(result, "b")["kind"], column(result, "b")["missing"]) == ("boolean", 1)
+
+
+def test_a_free_text_target_is_profiled_without_class_balance() -> None:
+    notes = [f"customer wrote a long message number {i} about the parcel" for i in range(300)]
+    result = profile_table(pd.DataFrame({"x": np.arange(300) % 7, "note": notes}), target="note")
+    assert result.target_balance is None
+    assert "target_leakage" not in codes(result)
+
+
 def test_long_unique_sentences_are_text_not_categories() -> None:
     rng = np.random.default_rng(2)
     words = np.array(["late", "parcel", "refund", "broken", "thanks", "again", "never", "great"])
@@ -165,7 +192,7 @@ def test_progress_is_reported_after_each_phase_and_ends_at_100(mixed: pd.DataFra
 
 def test_a_constant_column_warns() -> None:
     result = profile_table(pd.DataFrame({"k": [5] * 100, "x": np.arange(100) % 7}))
-    assert "same value (5.0) in every row" in warning(result, "constant", "k").message
+    assert "same value (5) in every row" in warning(result, "constant", "k").message
     assert codes(result, "x") == set()
 
 
@@ -174,7 +201,7 @@ def test_a_near_constant_column_warns_and_a_skewed_one_does_not() -> None:
     skewed = ["a"] * 900 + ["b"] * 100
     result = profile_table(pd.DataFrame({"near": near, "skewed": skewed}))
     assert warning(result, "near_constant", "near").severity == "info"
-    assert "99.5%" in warning(result, "near_constant", "near").message
+    assert "“near” is a in 99.5% of the rows" in warning(result, "near_constant", "near").message
     assert "near_constant" not in codes(result, "skewed")
 
 
