@@ -92,7 +92,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'preflight.sqlite3'}"),
+        # `or`: an empty DATABASE_URL means "the default", not a broken URL.
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'preflight.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -196,7 +197,7 @@ LOGGING = {
 # --- Celery -------------------------------------------------------------------------
 # With no CELERY_BROKER_URL the embedded mode uses kombu's filesystem broker: a real
 # worker process with no server to run.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "filesystem://"
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 55 * 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 60 * 60)
