@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.problems",
     "apps.datasets",
+    "apps.runs",
     "apps.checklists",
     "apps.dashboard",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("problems/", include("apps.problems.urls")),
     path("datasets/", include("apps.datasets.urls")),
+    path("runs/", include("apps.runs.urls")),
     path("checklists/", include("apps.checklists.urls")),
     path("", include("apps.core.urls")),
     path("api/v1/", api.urls),

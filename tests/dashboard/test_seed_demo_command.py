@@ -58,3 +58,15 @@ def test_seed_demo_adds_one_complete_problem_with_costs(db: None) -> None:
     body = client.get(f"/problems/{problem.pk}/").content.decode()
     assert "The cost of not using ML" in body
     assert "cheapest" in body
+
+
+def test_seed_demo_adds_an_evaluated_run_on_the_test_split(db: None) -> None:
+    from apps.runs.models import ModelRun
+
+    seed()
+    seed()
+    run = ModelRun.objects.get(problem__team__slug="demo")
+    assert run.status == "ready"
+    assert run.dataset_version.role == "test"
+    assert run.dataset_version.evaluation_count == 1
+    assert run.evaluation["roc_auc"] > 0.95

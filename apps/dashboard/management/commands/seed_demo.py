@@ -8,18 +8,25 @@ import pandas as pd
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from sklearn.datasets import load_breast_cancer
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from apps.accounts import services as account_services
 from apps.accounts.models import Role, Team, User
 from apps.datasets import services as dataset_services
+from apps.datasets.models import DatasetVersion
 from apps.problems import services as problem_services
 from apps.problems.models import Problem, RevisionSource
+from apps.runs import services as run_services
+from apps.runs.models import ModelRun
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo"
 DEMO_TEAM_SLUG = "demo"
 DEMO_PROBLEM_TITLE = "Breast-mass malignancy triage"
+DEMO_RUN_NAME = "Logistic regression"
 DEMO_PROBLEM = {
     "summary": "Put fine-needle-aspirate results that look malignant at the front of the "
     "pathologists' queue.",
@@ -75,6 +82,7 @@ class Command(BaseCommand):
         account_services.membership_set(team=team, user=user, role=Role.OWNER)
         problem = self._demo_problem(team, user)
         self._demo_datasets(problem, user)
+        self._demo_run(problem, user)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: sign in as “{DEMO_USERNAME}” with password “{DEMO_PASSWORD}” "
@@ -115,6 +123,27 @@ class Command(BaseCommand):
                 frame=frame,
                 filename=f"breast_cancer_{role}.csv",
             )
+
+    def _demo_run(self, problem: Problem, user: User) -> None:
+        """A scaled logistic regression fitted on the train split, scored on the test split."""
+        if ModelRun.objects.filter(problem=problem, name=DEMO_RUN_NAME).exists():
+            return
+        splits = demo_splits()
+        features = [c for c in splits["train"].columns if c not in ("case_id", "malignant")]
+        model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+        model.fit(splits["train"][features], splits["train"]["malignant"])
+        test = splits["test"]
+        run_services.run_create_from_arrays(
+            problem=problem,
+            user=user,
+            name=DEMO_RUN_NAME,
+            model_version="1.0",
+            y_true=test["malignant"].to_numpy(),
+            scores=model.predict_proba(test[features])[:, 1],
+            dataset_version=DatasetVersion.objects.filter(
+                dataset__problem=problem, role="test"
+            ).first(),
+        )
 
 
 def demo_splits() -> dict[str, pd.DataFrame]:

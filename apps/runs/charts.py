@@ -1,0 +1,145 @@
+"""Plotly figures for a run page, from the stored evaluation (no ORM)."""
+
+import plotly.graph_objects as go
+
+BLUE = "#206bc4"
+GREEN = "#2fb344"
+ORANGE = "#f76707"
+GREY = "#adb5bd"
+FONT = {"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12}
+
+
+def _layout(figure: go.Figure, height: int = 300, **extra: object) -> go.Figure:
+    figure.update_layout(
+        height=height,
+        margin={"l": 48, "r": 16, "t": 16, "b": 40},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        font=FONT,
+        legend={"orientation": "h", "y": -0.25},
+        **extra,
+    )
+    figure.update_xaxes(automargin=True, gridcolor="#eef1f4", zeroline=False)
+    figure.update_yaxes(automargin=True, gridcolor="#eef1f4", zeroline=False)
+    return figure
+
+
+def _nearest_index(thresholds: list[float], value: float) -> int:
+    return min(range(len(thresholds)), key=lambda i: abs(thresholds[i] - value))
+
+
+def roc_figure(curve: dict, roc_auc: float | None, threshold: float) -> go.Figure:
+    """ROC curve with the chance diagonal and the operating point."""
+    fpr, tpr = [0.0, *curve["fpr"]], [0.0, *curve["tpr"]]
+    k = _nearest_index(curve["thresholds"], threshold)
+    figure = go.Figure()
+    figure.add_scatter(
+        x=[0, 1], y=[0, 1], mode="lines", line={"color": GREY, "dash": "dot"}, name="Chance"
+    )
+    label = f"ROC (AUC {roc_auc:.3f})" if roc_auc is not None else "ROC"
+    figure.add_scatter(
+        x=fpr,
+        y=tpr,
+        mode="lines",
+        line={"color": BLUE, "shape": "hv"},
+        name=label,
+        hovertemplate="FPR %{x:.3f} · TPR %{y:.3f}<extra></extra>",
+    )
+    figure.add_scatter(
+        x=[curve["fpr"][k]],
+        y=[curve["tpr"][k]],
+        mode="markers",
+        marker={"color": ORANGE, "size": 10},
+        name=f"Threshold {threshold:.2f}",
+    )
+    return _layout(
+        figure,
+        xaxis={"title": "False positive rate", "range": [0, 1]},
+        yaxis={"title": "True positive rate", "range": [0, 1.02]},
+    )
+
+
+def pr_figure(curve: dict, pr_auc: float | None, prevalence: float, threshold: float) -> go.Figure:
+    """Precision–recall curve with the prevalence baseline and the operating point."""
+    k = _nearest_index(curve["thresholds"], threshold)
+    figure = go.Figure()
+    figure.add_scatter(
+        x=[0, 1],
+        y=[prevalence, prevalence],
+        mode="lines",
+        line={"color": GREY, "dash": "dot"},
+        name=f"Prevalence {prevalence:.3f}",
+    )
+    label = f"PR (AP {pr_auc:.3f})" if pr_auc is not None else "PR"
+    figure.add_scatter(
+        x=curve["tpr"],
+        y=curve["precision"],
+        mode="lines",
+        line={"color": BLUE, "shape": "vh"},
+        name=label,
+        hovertemplate="Recall %{x:.3f} · precision %{y:.3f}<extra></extra>",
+    )
+    figure.add_scatter(
+        x=[curve["tpr"][k]],
+        y=[curve["precision"][k]],
+        mode="markers",
+        marker={"color": ORANGE, "size": 10},
+        name=f"Threshold {threshold:.2f}",
+    )
+    return _layout(
+        figure,
+        xaxis={"title": "Recall", "range": [0, 1]},
+        yaxis={"title": "Precision", "range": [0, 1.02]},
+    )
+
+
+def cost_figure(curve: dict, cost: dict, threshold: float, currency: str) -> go.Figure:
+    """Expected cost per decision against the threshold, with the three thresholds marked."""
+    figure = go.Figure(
+        go.Scatter(
+            x=curve["thresholds"],
+            y=curve["cost_per_decision"],
+            mode="lines",
+            line={"color": BLUE, "shape": "hv"},
+            name="Cost per decision",
+            hovertemplate="Threshold %{x:.3f}: %{y:.4g} " + currency + "<extra></extra>",
+        )
+    )
+    # Labels at different heights: the three thresholds are often close together.
+    for x, colour, text, dash, position in (
+        (threshold, ORANGE, "operating", "solid", "top right"),
+        (cost["optimal_threshold"], GREEN, "cost-optimal", "dash", "top left"),
+        (cost["bayes_threshold"], GREY, "Bayes", "dot", "bottom right"),
+    ):
+        figure.add_vline(
+            x=x,
+            line_color=colour,
+            line_dash=dash,
+            annotation_text=f"{text} {x:.2f}",
+            annotation_position=position,
+        )
+    return _layout(
+        figure,
+        showlegend=False,
+        xaxis={"title": "Threshold", "range": [0, 1]},
+        yaxis={"title": f"Expected cost per decision ({currency})"},
+    )
+
+
+def confusion_figure(point: dict) -> go.Figure:
+    """The confusion matrix at a threshold as an annotated heatmap."""
+    z = [[point["tn"], point["fp"]], [point["fn"], point["tp"]]]
+    figure = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=["Predicted negative", "Predicted positive"],
+            y=["Actual negative", "Actual positive"],
+            text=[[f"TN {z[0][0]:,}", f"FP {z[0][1]:,}"], [f"FN {z[1][0]:,}", f"TP {z[1][1]:,}"]],
+            texttemplate="%{text}",
+            colorscale=[[0, "#f1f5fb"], [1, BLUE]],
+            showscale=False,
+            hovertemplate="%{y} · %{x}: %{z:,}<extra></extra>",
+        )
+    )
+    figure.update_yaxes(autorange="reversed")
+    return _layout(figure, height=260, showlegend=False)

@@ -1,0 +1,11 @@
+"""Run background work: validate, store and evaluate uploaded predictions."""
+
+from apps.core.jobs import Progress, job_task
+from apps.core.models import Job
+from apps.runs import services
+
+
+@job_task(services.EVALUATE_KIND)
+def run_evaluate_task(job: Job, progress: Progress) -> dict:
+    """Validate an uploaded prediction file, store it as a run, and evaluate it."""
+    return services.run_evaluate(job=job, progress=progress)

@@ -1,0 +1,180 @@
+"""Run pages: the team's runs, upload predictions, a run's evaluation and its threshold."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.accounts.decorators import team_required
+from apps.accounts.http import AppRequest
+from apps.core.charts import figure_json
+from apps.core.scoping import get_for_user_or_404
+from apps.datasets.models import VersionStatus
+from apps.datasets.selectors import version_list_for_problem
+from apps.datasets.uploads import TOO_LARGE_ATTRIBUTE, upload_too_large_message
+from apps.problems.models import Problem
+from apps.runs import charts, selectors, services
+from apps.runs.forms import RunUploadForm, ThresholdForm
+from apps.runs.models import ModelRun, RunStatus
+
+
+def _get_run_for_user(request: AppRequest, run_id: int, *, for_write: bool = False) -> ModelRun:
+    return get_for_user_or_404(
+        ModelRun.objects.select_related(
+            "problem__team", "dataset_version__dataset", "job", "created_by", "threshold_set_by"
+        ),
+        request.user,
+        team_field="problem__team",
+        for_write=for_write,
+        pk=run_id,
+    )
+
+
+@require_GET
+@team_required
+def run_list(request: AppRequest) -> HttpResponse:
+    runs = selectors.run_list_for_team(request.team)
+    problems = Problem.objects.filter(team=request.team, task_type="binary").order_by("title")
+    return render(request, "runs/run_list.html", {"runs": runs, "problems": problems})
+
+
+@require_http_methods(["GET", "POST"])
+@team_required
+def run_upload(request: AppRequest, problem_id: int) -> HttpResponse:
+    problem = get_for_user_or_404(
+        Problem.objects.select_related("team"), request.user, for_write=True, pk=problem_id
+    )
+    versions = version_list_for_problem(problem).filter(status=VersionStatus.READY)
+    form = RunUploadForm(request.POST or None, request.FILES or None, versions=versions)
+    if request.method == "POST":
+        if getattr(request, TOO_LARGE_ATTRIBUTE, False):
+            form.add_error("file", upload_too_large_message())
+        elif form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                job = services.run_upload_start(
+                    problem=problem, user=request.user, uploaded=data.pop("file"), **data
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                if request.htmx:
+                    return render(request, "runs/run_upload.html#upload-started", {"job": job})
+                return redirect("core:job_detail", job_id=job.pk)
+    context = {"problem": problem, "form": form}
+    if request.htmx and request.method == "POST":
+        return render(request, "runs/run_upload.html#upload-form", context)
+    status = 422 if form.errors else 200
+    return render(request, "runs/run_upload.html", context, status=status)
+
+
+def _read_threshold(raw: str | None, default: float) -> float:
+    try:
+        value = float(raw) if raw not in (None, "") else default
+    except ValueError:
+        return default
+    return min(1.0, max(0.0, value)) if value == value else default
+
+
+def _panel_context(run: ModelRun, threshold: float, form: ThresholdForm | None = None) -> dict:
+    point = selectors.threshold_point(run.evaluation, threshold)
+    form = form or ThresholdForm(initial={"threshold": round(threshold, 4)})
+    return {
+        "run": run,
+        "point": point,
+        "threshold_form": form,
+        "confusion_chart": figure_json(charts.confusion_figure(point)),
+        "currency": run.problem.currency,
+    }
+
+
+def _charts(run: ModelRun) -> dict:
+    ev = run.evaluation
+    prevalence = ev["n_pos"] / ev["n"] if ev["n"] else 0.0
+    out = {
+        "roc_chart": figure_json(charts.roc_figure(ev["curve"], ev["roc_auc"], run.threshold)),
+        "pr_chart": figure_json(
+            charts.pr_figure(ev["curve"], ev["pr_auc"], prevalence, run.threshold)
+        ),
+        "cost_chart": None,
+    }
+    if ev.get("cost") and ev["curve"].get("cost_per_decision"):
+        out["cost_chart"] = figure_json(
+            charts.cost_figure(ev["curve"], ev["cost"], run.threshold, run.problem.currency)
+        )
+    return out
+
+
+def _headline(run: ModelRun) -> list[dict]:
+    ev, intervals = run.evaluation, run.intervals or {}
+    rows = [
+        ("roc_auc", "ROC AUC", intervals.get("roc_auc")),
+        ("pr_auc", "PR AUC", None),
+        ("f1", "F1 at 0.5", intervals.get("f1")),
+        ("log_loss", "Log loss", None),
+        ("brier", "Brier score", None),
+        ("ece", "ECE (calibration)", None),
+    ]
+    return [
+        {
+            "key": key,
+            "label": label,
+            "value": ev.get(key),
+            "interval": interval,
+            "undefined": ev.get("undefined", {}).get(key),
+        }
+        for key, label, interval in rows
+    ]
+
+
+@require_GET
+@team_required
+def run_detail(request: AppRequest, run_id: int) -> HttpResponse:
+    run = _get_run_for_user(request, run_id)
+    context: dict = {"run": run, "problem": run.problem}
+    if run.status == RunStatus.READY:
+        context.update(_panel_context(run, run.threshold))
+        context.update(_charts(run))
+        context["headline"] = _headline(run)
+    if request.htmx and not request.htmx.boosted:
+        response = render(request, "runs/run_detail.html#run-status", context)
+        if run.status != RunStatus.EVALUATING:
+            response["HX-Refresh"] = "true"  # evaluated: load the full page once
+        return response
+    return render(request, "runs/run_detail.html", context)
+
+
+@require_GET
+@team_required
+def run_threshold(request: AppRequest, run_id: int) -> HttpResponse:
+    """The threshold panel at ?t=…, from the stored sweep (no file is read)."""
+    run = _get_run_for_user(request, run_id)
+    if run.status != RunStatus.READY:
+        return redirect("runs:run_detail", run_id=run.pk)
+    threshold = _read_threshold(request.GET.get("t"), run.threshold)
+    context = _panel_context(run, threshold)
+    return render(request, "runs/run_detail.html#threshold-panel", context)
+
+
+@require_POST
+@team_required
+def run_threshold_save(request: AppRequest, run_id: int) -> HttpResponse:
+    run = _get_run_for_user(request, run_id, for_write=True)
+    form = ThresholdForm(request.POST)
+    if form.is_valid():
+        try:
+            services.run_threshold_set(run=run, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Operating threshold set to {run.threshold:g}.")
+            return redirect("runs:run_detail", run_id=run.pk)
+    threshold = _read_threshold(request.POST.get("threshold"), run.threshold)
+    context = _panel_context(run, threshold, form)
+    if request.htmx:
+        return render(request, "runs/run_detail.html#threshold-panel", context)
+    context.update({"problem": run.problem, "headline": _headline(run), **_charts(run)})
+    return render(request, "runs/run_detail.html", context, status=422)
