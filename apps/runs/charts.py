@@ -143,3 +143,48 @@ def confusion_figure(point: dict) -> go.Figure:
     )
     figure.update_yaxes(autorange="reversed")
     return _layout(figure, height=260, showlegend=False)
+
+
+def abstention_figure(abstention: dict, target: dict | None, currency: str) -> go.Figure:
+    """Precision and accuracy on the answered cases, and total expected cost, by coverage."""
+    figure = go.Figure()
+    for key, colour, name in (("precision", BLUE, "Precision"), ("accuracy", GREEN, "Accuracy")):
+        figure.add_scatter(
+            x=abstention["coverage"],
+            y=abstention[key],
+            mode="lines",
+            line={"color": colour},
+            name=name,
+            hovertemplate="Coverage %{x:.3f} · " + name.lower() + " %{y:.3f}<extra></extra>",
+        )
+    extra: dict = {}
+    if abstention.get("cost_per_decision") is not None:
+        figure.add_scatter(
+            x=abstention["coverage"],
+            y=abstention["cost_per_decision"],
+            mode="lines",
+            line={"color": ORANGE, "dash": "dash"},
+            name="Expected cost per decision",
+            yaxis="y2",
+            hovertemplate="Coverage %{x:.3f}: %{y:.4g} " + currency + "<extra></extra>",
+        )
+        extra["yaxis2"] = {
+            "title": f"Expected cost per decision ({currency})",
+            "overlaying": "y",
+            "side": "right",
+            "showgrid": False,
+        }
+    if target is not None:
+        figure.add_vline(
+            x=target["coverage"],
+            line_color=GREY,
+            line_dash="dot",
+            annotation_text=f"target met up to {target['coverage']:.0%}",
+            annotation_position="bottom left",
+        )
+    return _layout(
+        figure,
+        xaxis={"title": "Coverage (share of cases the model answers)", "range": [0, 1]},
+        yaxis={"title": "On answered cases", "range": [0, 1.02]},
+        **extra,
+    )

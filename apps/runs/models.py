@@ -46,6 +46,9 @@ class ModelRun(models.Model):
     evaluation = models.JSONField(null=True, blank=True)
     # BootstrapIntervals.to_dict() at threshold 0.5.
     intervals = models.JSONField(null=True, blank=True)
+    # Coverage / quality / cost per confidence cut-off (≤ 200 points) at the threshold of
+    # the evaluation; null for runs evaluated before abstention existed.
+    abstention = models.JSONField(null=True, blank=True)
     threshold = models.FloatField(default=0.5)
     threshold_set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

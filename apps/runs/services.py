@@ -22,6 +22,7 @@ from apps.runs.models import ModelRun, RunStatus
 from mlcore import tabular
 from mlcore.costs import DecisionCosts
 from mlcore.evaluation import bootstrap_binary, evaluate_binary
+from mlcore.evaluation.abstention import abstention_curve
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ EVALUATE_KIND = "run_evaluate"
 BOOTSTRAP_REPLICATES = 300
 BOOTSTRAP_SEED = 0
 DEFAULT_THRESHOLD = 0.5
+ABSTENTION_POINTS = 200
 Y_TRUE_NAMES = ("y_true", "label", "target", "y", "actual", "truth", "outcome")
 SCORE_NAMES = ("score", "y_score", "proba", "probability", "prediction", "pred", "p")
 
@@ -345,16 +347,49 @@ def run_evaluation_compute(
         replicates=BOOTSTRAP_REPLICATES,
         seed=BOOTSTRAP_SEED,
     ).to_dict()
+    progress(85, "Computing the abstention curve")
+    abstention = run_abstention_compute(problem=problem, y=y, s=s, threshold=DEFAULT_THRESHOLD)
     with transaction.atomic():
         ModelRun.objects.filter(pk=run.pk).update(
             evaluation=_finite(result),
             intervals=_finite(intervals),
+            abstention=_finite(abstention),
             threshold=DEFAULT_THRESHOLD,
             status=RunStatus.READY,
         )
     progress(100, "Evaluation ready")
     run.refresh_from_db()
     return run
+
+
+def run_abstention_compute(
+    *, problem: Problem, y: np.ndarray, s: np.ndarray, threshold: float
+) -> dict:
+    """The abstention curve at the threshold, downsampled to ≤ 200 points for storage."""
+    fallback = problem.fallback_cost_per_case
+    curve = abstention_curve(
+        y,
+        s,
+        threshold=threshold,
+        fallback_cost_per_case=0.0 if fallback is None else float(fallback),
+        costs=decision_costs(problem),
+    )
+    idx = np.arange(curve.cutoffs.size)
+    if idx.size > ABSTENTION_POINTS:
+        # Evenly spaced cut-offs, always keeping the first and the full-coverage one.
+        idx = np.unique(np.linspace(0, idx.size - 1, ABSTENTION_POINTS).round().astype(np.int64))
+    cost = curve.cost_per_decision
+    return {
+        "threshold": float(threshold),
+        "fallback_cost_per_case": 0.0 if fallback is None else float(fallback),
+        "fallback_cost_missing": fallback is None,
+        "cutoffs": curve.cutoffs[idx].tolist(),
+        "coverage": curve.coverage[idx].tolist(),
+        "answered": curve.answered[idx].tolist(),
+        "accuracy": curve.accuracy[idx].tolist(),
+        "precision": curve.precision[idx].tolist(),
+        "cost_per_decision": None if cost is None else cost[idx].tolist(),
+    }
 
 
 def _finite(value: object) -> object:

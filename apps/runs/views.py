@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.decorators import team_required
@@ -129,6 +130,71 @@ def _headline(run: ModelRun) -> list[dict]:
     ]
 
 
+MAX_COMPARED = 3
+
+
+def _parse_run_ids(values: list[str]) -> list[int] | None:
+    """Run ids from ?runs=1,2 or ?runs=1&runs=2, in order, without repeats; None if malformed."""
+    ids: list[int] = []
+    for part in ",".join(values).split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit():
+            return None
+        if int(part) not in ids:
+            ids.append(int(part))
+    return ids
+
+
+def _compare_error(ids: list[int] | None, runs: list[ModelRun]) -> str | None:
+    if ids is None or not 2 <= len(ids) <= MAX_COMPARED:
+        return f"Pick two or three runs to compare (?runs=1,2), got {len(ids or [])}."
+    if len({run.problem_id for run in runs}) > 1:
+        return "These runs belong to different problems; only runs of one problem can be compared."
+    if any(run.status != RunStatus.READY for run in runs):
+        return "Every compared run must be evaluated (ready) first."
+    return None
+
+
+DEFAULT_TARGET_PRECISION = 0.95
+
+
+def _read_target(raw: str | None) -> float:
+    try:
+        value = float(raw) if raw not in (None, "") else DEFAULT_TARGET_PRECISION
+    except ValueError:
+        return DEFAULT_TARGET_PRECISION
+    return min(1.0, max(0.0, value)) if value == value else DEFAULT_TARGET_PRECISION
+
+
+def _abstention_context(run: ModelRun, raw_target: str | None) -> dict:
+    """The stored abstention curve and the cut-off meeting ?target= (no file is read)."""
+    target = _read_target(raw_target)
+    context: dict = {"run": run, "abstention": run.abstention, "target": target}
+    if run.abstention:
+        point = selectors.abstention_target(run.abstention, target)
+        context["target_point"] = point
+        context["abstention_chart"] = figure_json(
+            charts.abstention_figure(run.abstention, point, run.problem.currency)
+        )
+        context["currency"] = run.problem.currency
+    return context
+
+
+@require_GET
+@team_required
+def run_abstention(request: AppRequest, run_id: int) -> HttpResponse:
+    """The abstention panel at ?target=…, answered from the stored curve."""
+    run = _get_run_for_user(request, run_id)
+    if run.status != RunStatus.READY:
+        return redirect("runs:run_detail", run_id=run.pk)
+    context = _abstention_context(run, request.GET.get("target"))
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "runs/run_detail.html#abstention-panel", context)
+    return redirect(f"{reverse('runs:run_detail', args=[run.pk])}?target={context['target']}")
+
+
 @require_GET
 @team_required
 def run_detail(request: AppRequest, run_id: int) -> HttpResponse:
@@ -138,6 +204,7 @@ def run_detail(request: AppRequest, run_id: int) -> HttpResponse:
         context.update(_panel_context(run, run.threshold))
         context.update(_charts(run))
         context["headline"] = _headline(run)
+        context.update(_abstention_context(run, request.GET.get("target")))
     if request.htmx and not request.htmx.boosted:
         response = render(request, "runs/run_detail.html#run-status", context)
         if run.status != RunStatus.EVALUATING:
@@ -177,4 +244,40 @@ def run_threshold_save(request: AppRequest, run_id: int) -> HttpResponse:
     if request.htmx:
         return render(request, "runs/run_detail.html#threshold-panel", context)
     context.update({"problem": run.problem, "headline": _headline(run), **_charts(run)})
+    context.update(_abstention_context(run, None))
     return render(request, "runs/run_detail.html", context, status=422)
+
+
+@require_GET
+@team_required
+def problem_panel(request: AppRequest, problem_id: int) -> HttpResponse:
+    """The runs card on a problem page (loaded lazily: problems cannot import runs)."""
+    problem = get_for_user_or_404(
+        Problem.objects.select_related("team"), request.user, pk=problem_id
+    )
+    runs = list(selectors.run_list_for_problem(problem))
+    for run in runs:
+        run.cost_at_threshold = selectors.run_cost_at_threshold(run)
+    context = {"problem": problem, "runs": runs}
+    return render(request, "runs/problem_panel.html", context)
+
+
+@require_GET
+@team_required
+def run_compare(request: AppRequest) -> HttpResponse:
+    """Headline metrics side by side, and paired bootstrap differences on shared rows."""
+    ids = _parse_run_ids(request.GET.getlist("runs"))
+    runs = [_get_run_for_user(request, run_id) for run_id in (ids or [])[: MAX_COMPARED + 1]]
+    error = _compare_error(ids, runs)
+    context: dict = {"runs": runs, "error": error}
+    if error is not None:
+        return render(request, "runs/run_compare.html", context, status=400)
+    context.update(
+        {
+            "problem": runs[0].problem,
+            "table": selectors.run_comparison_table(runs),
+            "paired": selectors.run_paired_comparison(runs),
+            "replicates": selectors.PAIRED_REPLICATES,
+        }
+    )
+    return render(request, "runs/run_compare.html", context)
