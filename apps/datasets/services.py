@@ -113,13 +113,7 @@ def dataset_upload_start(
 
 
 def _table_error(exc: tabular.TableError) -> JobDataError:
-    where = []
-    if exc.row is not None:
-        where.append(f"line {exc.row}")
-    if exc.column:
-        where.append(f"column “{exc.column}”")
-    prefix = f"{', '.join(where).capitalize()}: " if where else ""
-    return JobDataError(f"{prefix}{exc.message}")
+    return JobDataError(exc.located_message())
 
 
 def dataset_version_ingest(*, job: Job, progress: Progress) -> dict:

@@ -41,6 +41,16 @@ class TableError(ValueError):
         self.column = column
         self.code = code
 
+    def located_message(self) -> str:
+        """The message prefixed with where: "Line 5, column “score”: …"."""
+        where = []
+        if self.row is not None:
+            where.append(f"line {self.row}")
+        if self.column:
+            where.append(f"column “{self.column}”")
+        prefix = f"{', '.join(where).capitalize()}: " if where else ""
+        return f"{prefix}{self.message}"
+
     def to_dict(self) -> dict:
         return {"message": self.message, "row": self.row, "column": self.column, "code": self.code}
 
