@@ -92,3 +92,14 @@ def job_result(context: template.Context, job: object) -> SafeString:
 
     chosen = select_template([f"jobs/{job.kind}.html", "jobs/default.html"])
     return chosen.render({**context.flatten(), "job": job, "result": job.result})
+
+
+@register.filter
+def ago(value: object) -> str:
+    """“3 hours ago”: one unit only, so it fits in a table cell."""
+    from django.utils.timesince import timesince
+
+    if not value:
+        return "—"
+    text = timesince(value, depth=1)
+    return "just now" if text.startswith("0\xa0") else f"{text} ago"
