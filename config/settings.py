@@ -207,6 +207,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # Without it kombu writes its broadcast (pidbox) files to ./control in the cwd.
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 else:

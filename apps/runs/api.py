@@ -38,6 +38,7 @@ class RunOut(Schema):
     rows: int
     metrics: dict | None
     intervals: dict | None
+    segments: dict | None
     threshold: float
     threshold_set_by: str | None
     threshold_reason: str
@@ -60,6 +61,7 @@ def run_upload(
     notes: Form[str] = "",
     y_true_column: Form[str] = "",
     score_column: Form[str] = "",
+    segment_columns: Form[str] = "",
     dataset_version_id: Form[int | None] = None,
 ) -> Status:
     if getattr(request, TOO_LARGE_ATTRIBUTE, False):
@@ -83,6 +85,7 @@ def run_upload(
         notes=notes,
         y_true_column=y_true_column,
         score_column=score_column,
+        segment_columns=segment_columns,
         dataset_version=version,
     )
     return Status(
@@ -115,6 +118,7 @@ def run_get(request: HttpRequest, run_id: int) -> dict:
         "rows": run.rows,
         "metrics": run.evaluation,
         "intervals": run.intervals,
+        "segments": run.segments,
         "threshold": run.threshold,
         "threshold_set_by": run.threshold_set_by.username if run.threshold_set_by else None,
         "threshold_reason": run.threshold_reason,

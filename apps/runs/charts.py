@@ -188,3 +188,34 @@ def abstention_figure(abstention: dict, target: dict | None, currency: str) -> g
         yaxis={"title": "On answered cases", "range": [0, 1.02]},
         **extra,
     )
+
+
+def segment_figure(column: dict, overall: dict) -> go.Figure:
+    """ROC AUC per segment with its 95 % interval, the weakest in orange, overall dashed."""
+    rows = [row for row in column["rows"] if row["roc_auc"] is not None]
+    figure = go.Figure()
+    figure.add_bar(
+        x=[row["value"] for row in rows],
+        y=[row["roc_auc"] for row in rows],
+        marker_color=[ORANGE if row["weakest"] else BLUE for row in rows],
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": [row["roc_auc_high"] - row["roc_auc"] for row in rows],
+            "arrayminus": [row["roc_auc"] - row["roc_auc_low"] for row in rows],
+            "color": GREY,
+        },
+        customdata=[[row["n"], row["positives"]] for row in rows],
+        hovertemplate="%{x}: ROC AUC %{y:.3f}<br>%{customdata[0]} rows, "
+        "%{customdata[1]} positive<extra></extra>",
+        name="ROC AUC",
+    )
+    if overall.get("roc_auc") is not None:
+        figure.add_hline(
+            y=overall["roc_auc"],
+            line={"color": GREEN, "dash": "dash"},
+            annotation_text=f"overall {overall['roc_auc']:.3f}",
+        )
+    figure.update_yaxes(title_text="ROC AUC", range=[0, 1.05])
+    figure.update_xaxes(title_text=column["column"], type="category")
+    return _layout(figure, height=280, showlegend=False)

@@ -25,6 +25,12 @@ class RunUploadForm(StyledFormMixin, forms.Form):
         label="Score column",
         help_text="Blank: a column named score/proba/probability/prediction/p.",
     )
+    segment_columns = forms.CharField(
+        max_length=1000,
+        required=False,
+        label="Segment columns",
+        help_text="Optional, comma-separated, e.g. “country, plan”: metrics per value of each.",
+    )
     dataset_version = forms.ModelChoiceField(
         queryset=DatasetVersion.objects.none(),
         required=False,

@@ -49,6 +49,9 @@ class ModelRun(models.Model):
     # Coverage / quality / cost per confidence cut-off (≤ 200 points) at the threshold of
     # the evaluation; null for runs evaluated before abstention existed.
     abstention = models.JSONField(null=True, blank=True)
+    # Per-segment metrics at `threshold` for the upload's segment columns (see
+    # services.run_segments_compute); null when the upload named no segment column.
+    segments = models.JSONField(null=True, blank=True)
     threshold = models.FloatField(default=0.5)
     threshold_set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -219,3 +219,66 @@ def run_paired_comparison(runs: list[ModelRun]) -> list[dict]:
                 differences = []
         results.append({"run": run, "shared_rows": shared, "differences": differences})
     return results
+
+
+def _parse_critical(line: str) -> tuple[str, str] | None:
+    """("country", "DE") from "country = DE"; None for anything else (e.g. "age < 40")."""
+    if line.count("=") != 1 or any(op in line for op in ("<=", ">=", "!=")):
+        return None
+    column, value = (part.strip().strip("\"'“”") for part in line.split("="))
+    return (column, value) if column and value else None
+
+
+def _critical_status(line: str, segments: dict) -> dict:
+    """One critical segment checked against the run's per-segment metrics.
+
+    The rule: a segment fails when its ROC AUC is worse than the overall ROC AUC by more
+    than the half-width of its own 95 % interval, i.e. its whole interval lies below the
+    overall value. Otherwise it is checked; "below overall" only notes a smaller value.
+    """
+    out = {"line": line, "column": None, "value": None, "status": "unparsed", "row": None}
+    parsed = _parse_critical(line)
+    if parsed is None:
+        out["note"] = "not of the form “column = value”: not checked"
+        return out
+    out["column"], out["value"] = parsed
+    column = next((c for c in segments["columns"] if c["column"] == parsed[0]), None)
+    if column is None:
+        out.update(status="missing", note=f"no segment column “{parsed[0]}” in this upload")
+        return out
+    row = next((r for r in column["rows"] if r["value"] == parsed[1]), None)
+    if row is None:
+        out.update(status="missing", note=f"no rows with {parsed[0]} = {parsed[1]}")
+        return out
+    out["row"] = row
+    overall = segments["overall"]["roc_auc"]
+    if row["roc_auc"] is None or overall is None:
+        out.update(status="unknown", note="ROC AUC undefined (one class only)")
+    elif row["roc_auc_high"] < overall:
+        gap = overall - row["roc_auc"]
+        out.update(status="failing", note=f"ROC AUC {gap:.3f} below overall, beyond its interval")
+    elif row["roc_auc"] < overall:
+        out.update(status="checked", note="below overall, within its interval")
+    else:
+        out.update(status="checked", note="at or above overall")
+    return out
+
+
+def segment_report(run: ModelRun) -> dict | None:
+    """The stored segment metrics with the problem's critical segments checked against them."""
+    if not run.segments:
+        return None
+    segments = run.segments
+    critical = [_critical_status(line, segments) for line in run.problem.segment_list]
+    failing = {(c["column"], c["value"]): c["status"] for c in critical if c["row"] is not None}
+    columns = [
+        {
+            **column,
+            "rows": [
+                {**row, "critical": failing.get((column["column"], row["value"]))}
+                for row in column["rows"]
+            ],
+        }
+        for column in segments["columns"]
+    ]
+    return {**segments, "columns": columns, "critical": critical}

@@ -23,6 +23,7 @@ from mlcore import tabular
 from mlcore.costs import DecisionCosts
 from mlcore.evaluation import bootstrap_binary, evaluate_binary
 from mlcore.evaluation.abstention import abstention_curve
+from mlcore.evaluation.segments import segment_metrics
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,10 @@ BOOTSTRAP_SEED = 0
 DEFAULT_THRESHOLD = 0.5
 ABSTENTION_POINTS = 200
 Y_TRUE_NAMES = ("y_true", "label", "target", "y", "actual", "truth", "outcome")
+MAX_SEGMENT_COLUMNS = 5
+# Distinct values kept per segment column (the largest segments); the rest are counted.
+MAX_SEGMENTS = 50
+SEGMENT_PREFIX = "segment:"
 SCORE_NAMES = ("score", "y_score", "proba", "probability", "prediction", "pred", "p")
 
 
@@ -100,6 +105,7 @@ def run_upload_start(
     notes: str = "",
     y_true_column: str = "",
     score_column: str = "",
+    segment_columns: str = "",
     dataset_version: DatasetVersion | None = None,
 ) -> Job:
     """Stage a prediction file and start the job that validates, stores and evaluates it."""
@@ -113,6 +119,7 @@ def run_upload_start(
         or dataset_version.status != VersionStatus.READY
     ):
         raise ValidationError({"dataset_version": "Pick a ready dataset version of this problem."})
+    segments = parse_segment_columns(segment_columns)
     filename = (uploaded.name or "predictions").rsplit("/", 1)[-1]
     _check_upload(uploaded, filename)
     key = storage.stage_upload(uploaded, filename)
@@ -124,6 +131,7 @@ def run_upload_start(
         "notes": notes,
         "y_true_column": y_true_column.strip(),
         "score_column": score_column.strip(),
+        "segment_columns": segments,
         "dataset_version_id": dataset_version.pk if dataset_version else None,
         "filename": filename,
         "staging_key": key,
@@ -135,6 +143,20 @@ def run_upload_start(
         params=params,
         user=user,
     )
+
+
+def parse_segment_columns(raw: str) -> list[str]:
+    """Segment column names from "country, plan" (comma-separated, without repeats)."""
+    names: list[str] = []
+    for part in (raw or "").split(","):
+        name = part.strip()
+        if name and name not in names:
+            names.append(name)
+    if len(names) > MAX_SEGMENT_COLUMNS:
+        raise ValidationError(
+            {"segment_columns": f"Name at most {MAX_SEGMENT_COLUMNS} segment columns."}
+        )
+    return names
 
 
 def _table_error(exc: tabular.TableError) -> JobDataError:
@@ -247,7 +269,20 @@ def _read_and_map(problem: Problem, p: dict) -> tuple[pd.DataFrame, dict]:
         raise JobDataError(f"The true value and the score cannot both be column “{y_col}”.")
     y = map_labels(frame[y_col], problem.positive_label, column=y_col, parquet=parquet)
     s = check_scores(frame[s_col], column=s_col, parquet=parquet)
-    return pd.DataFrame({"y_true": y, "score": s}), {"y_true": y_col, "score": s_col}
+    mapped = pd.DataFrame({"y_true": y, "score": s})
+    columns: dict = {"y_true": y_col, "score": s_col}
+    segments = p.get("segment_columns") or []
+    for name in segments:
+        _pick_column(frame, name, None, "segment")
+        if name in (y_col, s_col):
+            raise JobDataError(
+                f"Column “{name}” cannot be both a segment and the true value or score."
+            )
+        values = frame[name]
+        mapped[SEGMENT_PREFIX + name] = values.where(values.isna(), values.map(_label_key))
+    if segments:
+        columns["segments"] = segments
+    return mapped, columns
 
 
 def run_evaluate(*, job: Job, progress: Progress) -> dict:
@@ -343,17 +378,54 @@ def run_evaluation_compute(
     ).to_dict()
     progress(85, "Computing the abstention curve")
     abstention = run_abstention_compute(problem=problem, y=y, s=s, threshold=DEFAULT_THRESHOLD)
+    segments = run_segments_compute(
+        problem=problem, predictions=predictions, threshold=DEFAULT_THRESHOLD
+    )
     with transaction.atomic():
         ModelRun.objects.filter(pk=run.pk).update(
             evaluation=_finite(result),
             intervals=_finite(intervals),
             abstention=_finite(abstention),
+            segments=segments,
             threshold=DEFAULT_THRESHOLD,
             status=RunStatus.READY,
         )
     progress(100, "Evaluation ready")
     run.refresh_from_db()
     return run
+
+
+def run_segments_compute(
+    *, problem: Problem, predictions: pd.DataFrame, threshold: float
+) -> dict | None:
+    """Per-segment metrics at the threshold for each stored segment column (None if none).
+
+    Stored as {"threshold", "overall", "columns": [{"column", "rows", "other_segments"}]},
+    the MAX_SEGMENTS largest rows per column plus the weakest one (flagged) wherever it ranks.
+    """
+    names = [c[len(SEGMENT_PREFIX) :] for c in predictions.columns if c.startswith(SEGMENT_PREFIX)]
+    if not names:
+        return None
+    costs = decision_costs(problem)
+    y = predictions["y_true"].to_numpy(dtype=np.int8)
+    s = predictions["score"].to_numpy(dtype=np.float64)
+    overall = segment_metrics(y, s, np.zeros(y.size), threshold=threshold, costs=costs)[0]
+    columns = []
+    for name in names:
+        values = predictions[SEGMENT_PREFIX + name].to_numpy(dtype=object)
+        rows = segment_metrics(y, s, values, threshold=threshold, costs=costs)
+        kept = rows[:MAX_SEGMENTS]
+        # The weakest segment is always shown, even when it is not among the largest.
+        kept += [row for row in rows[MAX_SEGMENTS:] if row.weakest]
+        columns.append(
+            {
+                "column": name,
+                "rows": [row.to_dict() for row in kept],
+                "other_segments": len(rows) - len(kept),
+            }
+        )
+    overall_dict = {**overall.to_dict(), "value": "All rows", "weakest": False}
+    return _finite({"threshold": threshold, "overall": overall_dict, "columns": columns})
 
 
 def run_abstention_compute(
@@ -406,14 +478,24 @@ def run_create_from_arrays(
     scores: np.ndarray,
     model_version: str = "",
     dataset_version: DatasetVersion | None = None,
+    segments: dict[str, np.ndarray] | None = None,
 ) -> ModelRun:
-    """Store and evaluate 0/1 labels and scores built in code (demo seed, shell), synchronously."""
+    """Store and evaluate 0/1 labels and scores built in code (demo seed, shell), synchronously.
+
+    `segments` maps a segment column name to one value per row.
+    """
     predictions = pd.DataFrame(
         {
             "y_true": np.asarray(y_true, dtype=np.int8),
             "score": check_scores(pd.Series(scores), column="score", parquet=True),
         }
     )
+    columns: dict = {"y_true": "y_true", "score": "score"}
+    for column, values in (segments or {}).items():
+        series = pd.Series(values, dtype=object)
+        predictions[SEGMENT_PREFIX + column] = series.where(series.isna(), series.map(_label_key))
+    if segments:
+        columns["segments"] = list(segments)
     key = storage.write_predictions(predictions)
     run = ModelRun.objects.create(
         problem=problem,
@@ -422,7 +504,7 @@ def run_create_from_arrays(
         dataset_version=dataset_version,
         original_filename=f"{name}.parquet",
         storage_key=key,
-        columns={"y_true": "y_true", "score": "score"},
+        columns=columns,
         rows=len(predictions),
         created_by=user,
     )
@@ -441,7 +523,15 @@ def run_threshold_set(*, run: ModelRun, user: User, threshold: float, reason: st
         raise ValidationError({"reason": "Say why this threshold, e.g. “recall ≥ 0.9 for ops”."})
     if run.status != RunStatus.READY:
         raise ValidationError({"threshold": "The run is not evaluated yet."})
+    segments = run.segments
+    if segments is not None:
+        # Precision, recall, F1 and cost per segment follow the threshold: re-read the file.
+        predictions = storage.read_predictions(run.storage_key)
+        segments = run_segments_compute(
+            problem=run.problem, predictions=predictions, threshold=threshold
+        )
     ModelRun.objects.filter(pk=run.pk).update(
+        segments=segments,
         threshold=threshold,
         threshold_set_by=user,
         threshold_reason=reason,

@@ -195,6 +195,15 @@ def run_abstention(request: AppRequest, run_id: int) -> HttpResponse:
     return redirect(f"{reverse('runs:run_detail', args=[run.pk])}?target={context['target']}")
 
 
+def _segment_context(run: ModelRun) -> dict:
+    report = selectors.segment_report(run)
+    if report is None:
+        return {"segments": None}
+    for column in report["columns"]:
+        column["chart"] = figure_json(charts.segment_figure(column, report["overall"]))
+    return {"segments": report}
+
+
 @require_GET
 @team_required
 def run_detail(request: AppRequest, run_id: int) -> HttpResponse:
@@ -205,6 +214,7 @@ def run_detail(request: AppRequest, run_id: int) -> HttpResponse:
         context.update(_charts(run))
         context["headline"] = _headline(run)
         context.update(_abstention_context(run, request.GET.get("target")))
+        context.update(_segment_context(run))
     if request.htmx and not request.htmx.boosted:
         response = render(request, "runs/run_detail.html#run-status", context)
         if run.status != RunStatus.EVALUATING:
@@ -245,6 +255,7 @@ def run_threshold_save(request: AppRequest, run_id: int) -> HttpResponse:
         return render(request, "runs/run_detail.html#threshold-panel", context)
     context.update({"problem": run.problem, "headline": _headline(run), **_charts(run)})
     context.update(_abstention_context(run, None))
+    context.update(_segment_context(run))
     return render(request, "runs/run_detail.html", context, status=422)
 
 
