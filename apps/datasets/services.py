@@ -46,7 +46,7 @@ def read_limits() -> tabular.ReadLimits:
     )
 
 
-def _check_upload(uploaded: UploadedFile, filename: str) -> None:
+def check_upload(uploaded: UploadedFile, filename: str) -> None:
     """Refuse in the request what can be judged from the size and the first bytes."""
     if uploaded.size == 0:
         raise ValidationError({"file": "The file is empty."})
@@ -89,7 +89,7 @@ def dataset_upload_start(
         raise ValidationError({"name": "Give the dataset a name, e.g. “payments”."})
     filename = (uploaded.name or "upload").rsplit("/", 1)[-1]
     _check_role_period(role, period_start, period_end)
-    _check_upload(uploaded, filename)
+    check_upload(uploaded, filename)
     key = storage.stage_upload(uploaded, filename)
     params = {
         "problem_id": problem.pk,
@@ -110,10 +110,6 @@ def dataset_upload_start(
         params=params,
         user=user,
     )
-
-
-def _table_error(exc: tabular.TableError) -> JobDataError:
-    return JobDataError(exc.located_message())
 
 
 def dataset_version_ingest(*, job: Job, progress: Progress) -> dict:
@@ -141,7 +137,7 @@ def dataset_version_ingest(*, job: Job, progress: Progress) -> dict:
                 tabular.require_target(frame, problem.target_column)
     except tabular.TableError as exc:
         storage.delete_quietly(p["staging_key"])
-        raise _table_error(exc) from exc
+        raise JobDataError(exc.located_message()) from exc
     except FileNotFoundError as exc:
         raise JobDataError("The uploaded file is no longer available; upload it again.") from exc
     progress(35, f"Storing {len(frame):,} rows as Parquet")

@@ -77,24 +77,6 @@ def decision_costs(problem: Problem) -> DecisionCosts | None:
     )
 
 
-def _check_upload(uploaded: UploadedFile, filename: str) -> None:
-    from django.conf import settings
-
-    from apps.datasets.uploads import upload_too_large_message
-
-    if uploaded.size == 0:
-        raise ValidationError({"file": "The file is empty."})
-    if uploaded.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError({"file": upload_too_large_message()})
-    uploaded.seek(0)
-    head = uploaded.read(dataset_services.HEAD_BYTES)
-    uploaded.seek(0)
-    try:
-        tabular.detect_format(head, filename)
-    except tabular.TableError as exc:
-        raise ValidationError({"file": exc.message}) from exc
-
-
 def run_upload_start(
     *,
     problem: Problem,
@@ -121,7 +103,7 @@ def run_upload_start(
         raise ValidationError({"dataset_version": "Pick a ready dataset version of this problem."})
     segments = parse_segment_columns(segment_columns)
     filename = (uploaded.name or "predictions").rsplit("/", 1)[-1]
-    _check_upload(uploaded, filename)
+    dataset_services.check_upload(uploaded, filename)
     key = storage.stage_upload(uploaded, filename)
     params = {
         "problem_id": problem.pk,
@@ -157,10 +139,6 @@ def parse_segment_columns(raw: str) -> list[str]:
             {"segment_columns": f"Name at most {MAX_SEGMENT_COLUMNS} segment columns."}
         )
     return names
-
-
-def _table_error(exc: tabular.TableError) -> JobDataError:
-    return JobDataError(exc.located_message())
 
 
 def _where(index: int, column: str, *, parquet: bool) -> str:
@@ -301,7 +279,7 @@ def run_evaluate(*, job: Job, progress: Progress) -> dict:
         predictions, columns = _read_and_map(problem, p)
     except tabular.TableError as exc:
         storage.delete_quietly(p["staging_key"])
-        raise _table_error(exc) from exc
+        raise JobDataError(exc.located_message()) from exc
     except JobDataError:
         storage.delete_quietly(p["staging_key"])
         raise
