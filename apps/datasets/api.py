@@ -6,14 +6,12 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from apps.core.api import responses
 from apps.core.scoping import get_for_team_or_404
 from apps.datasets import services
 from apps.datasets.models import DatasetVersion
-from apps.datasets.uploads import TOO_LARGE_ATTRIBUTE, upload_too_large_message
 from apps.problems.models import Problem
 
 router = Router(tags=["datasets"])
@@ -68,8 +66,6 @@ def dataset_upload(
     period_end: Form[dt.date | None] = None,
     description: Form[str] = "",
 ) -> Status:
-    if getattr(request, TOO_LARGE_ATTRIBUTE, False):
-        raise HttpError(413, upload_too_large_message())
     problem = get_for_team_or_404(
         Problem.objects.select_related("team"), request.auth.team_id, pk=problem_id
     )

@@ -5,13 +5,11 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from apps.core.api import responses
 from apps.core.scoping import get_for_team_or_404
 from apps.datasets.models import DatasetVersion
-from apps.datasets.uploads import TOO_LARGE_ATTRIBUTE, upload_too_large_message
 from apps.problems.models import Problem
 from apps.runs import services
 from apps.runs.models import ModelRun
@@ -64,8 +62,6 @@ def run_upload(
     segment_columns: Form[str] = "",
     dataset_version_id: Form[int | None] = None,
 ) -> Status:
-    if getattr(request, TOO_LARGE_ATTRIBUTE, False):
-        raise HttpError(413, upload_too_large_message())
     team_id = request.auth.team_id
     problem = get_for_team_or_404(Problem.objects.select_related("team"), team_id, pk=problem_id)
     version = None
