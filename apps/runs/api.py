@@ -30,6 +30,8 @@ class RunOut(Schema):
     model_version: str
     notes: str
     kind: str
+    task: str
+    details: dict
     status: str
     dataset_version_id: int | None
     columns: dict
@@ -48,7 +50,8 @@ class RunOut(Schema):
 @router.post(
     "/problems/{problem_id}/runs",
     response=responses(RunAccepted, 403, 404, 413, status=202),
-    summary="Upload a prediction file (true value and score) as a run of a binary problem",
+    summary="Upload a prediction file (true value and score, class probabilities or "
+    "prediction, by the problem's task) as a run",
 )
 def run_upload(
     request: HttpRequest,
@@ -60,6 +63,7 @@ def run_upload(
     y_true_column: Form[str] = "",
     score_column: Form[str] = "",
     segment_columns: Form[str] = "",
+    proba_columns: Form[str] = "",
     dataset_version_id: Form[int | None] = None,
 ) -> Status:
     team_id = request.auth.team_id
@@ -82,6 +86,7 @@ def run_upload(
         y_true_column=y_true_column,
         score_column=score_column,
         segment_columns=segment_columns,
+        proba_columns=proba_columns,
         dataset_version=version,
     )
     return Status(
@@ -108,6 +113,8 @@ def run_get(request: HttpRequest, run_id: int) -> dict:
         "model_version": run.model_version,
         "notes": run.notes,
         "kind": run.kind,
+        "task": run.task,
+        "details": run.details,
         "status": run.status,
         "dataset_version_id": run.dataset_version_id,
         "columns": run.columns,

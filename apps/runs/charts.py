@@ -219,3 +219,121 @@ def segment_figure(column: dict, overall: dict) -> go.Figure:
     figure.update_yaxes(title_text="ROC AUC", range=[0, 1.05])
     figure.update_xaxes(title_text=column["column"], type="category")
     return _layout(figure, height=280, showlegend=False)
+
+
+def calibration_figure(reliability: dict, ece: float) -> go.Figure:
+    """Reliability diagram: observed positive rate against mean predicted probability per bin."""
+    filled = [i for i, count in enumerate(reliability["count"]) if count]
+    edges = reliability["bin_edges"]
+    figure = go.Figure()
+    figure.add_scatter(
+        x=[0, 1], y=[0, 1], mode="lines", line={"color": GREY, "dash": "dot"}, name="Perfect"
+    )
+    figure.add_scatter(
+        x=[reliability["mean_predicted"][i] for i in filled],
+        y=[reliability["observed_rate"][i] for i in filled],
+        mode="lines+markers",
+        marker={
+            "color": BLUE,
+            "size": [
+                8 + 14 * (reliability["count"][i] / max(reliability["count"])) for i in filled
+            ],
+        },
+        line={"color": BLUE},
+        name=f"Model (ECE {ece:.3f})",
+        customdata=[
+            [f"{edges[i]:.1f}–{edges[i + 1]:.1f}", reliability["count"][i]] for i in filled
+        ],
+        hovertemplate=(
+            "Scores %{customdata[0]} · %{customdata[1]:,} rows<br>"
+            "predicted %{x:.3f} · observed %{y:.3f}<extra></extra>"
+        ),
+    )
+    return _layout(
+        figure,
+        xaxis={"title": "Mean predicted probability", "range": [0, 1]},
+        yaxis={"title": "Observed positive rate", "range": [0, 1.02]},
+    )
+
+
+def multiclass_confusion_figure(labels: list, matrix: list[list[int]]) -> go.Figure:
+    """Confusion matrix coloured by the share of each true class, counts as text."""
+    names = [str(label) for label in labels]
+    shares = [[c / (sum(row) or 1) for c in row] for row in matrix]
+    figure = go.Figure(
+        go.Heatmap(
+            z=shares,
+            x=names,
+            y=names,
+            text=[[f"{c:,}" for c in row] for row in matrix],
+            texttemplate="%{text}" if len(names) <= 12 else None,
+            colorscale=[[0, "#f1f5fb"], [1, BLUE]],
+            zmin=0,
+            zmax=1,
+            colorbar={"title": "Share of row", "tickformat": ".0%"},
+            hovertemplate=(
+                "true %{y} · predicted %{x}: %{text} (%{z:.1%} of the row)<extra></extra>"
+            ),
+        )
+    )
+    figure.update_yaxes(autorange="reversed", title="True class", type="category")
+    figure.update_xaxes(title="Predicted class", type="category")
+    height = min(900, max(300, 40 * len(names) + 120))
+    return _layout(figure, height=height, showlegend=False)
+
+
+def per_class_figure(per_class: list[dict]) -> go.Figure:
+    """Precision, recall and F1 per class, side by side."""
+    names = [str(row["label"]) for row in per_class]
+    figure = go.Figure()
+    for key, colour in (("precision", GREY), ("recall", GREEN), ("f1", BLUE)):
+        figure.add_bar(
+            x=names,
+            y=[row[key] for row in per_class],
+            name=key.capitalize() if key != "f1" else "F1",
+            marker_color=colour,
+            hovertemplate="%{x}: %{y:.3f}<extra></extra>",
+        )
+    figure.update_xaxes(type="category")
+    return _layout(figure, barmode="group", yaxis={"range": [0, 1.02]})
+
+
+def regression_scatter_figure(scatter: dict) -> go.Figure:
+    """Predicted against true values (a fixed sample) with the y = x line."""
+    y, f = scatter["y_true"], scatter["prediction"]
+    low, high = min(min(y), min(f)), max(max(y), max(f))
+    figure = go.Figure()
+    figure.add_scatter(
+        x=[low, high],
+        y=[low, high],
+        mode="lines",
+        line={"color": GREY, "dash": "dot"},
+        name="Perfect (y = x)",
+    )
+    shown = f"{len(y):,} of {scatter['of']:,} rows" if scatter["of"] > len(y) else "every row"
+    figure.add_scatter(
+        x=y,
+        y=f,
+        mode="markers",
+        marker={"color": BLUE, "size": 5, "opacity": 0.5},
+        name=f"Predictions ({shown})",
+        hovertemplate="true %{x:.4g} · predicted %{y:.4g}<extra></extra>",
+    )
+    return _layout(figure, height=340, xaxis={"title": "True value"}, yaxis={"title": "Prediction"})
+
+
+def residual_figure(quantiles: dict) -> go.Figure:
+    """Residual (prediction − truth) quantiles as a horizontal interval chart."""
+    names = list(quantiles)
+    figure = go.Figure()
+    figure.add_bar(
+        x=[quantiles[n] for n in names],
+        y=[n.replace("p", "") + "th pct" for n in names],
+        orientation="h",
+        marker_color=[ORANGE if v > 0 else BLUE for v in quantiles.values()],
+        hovertemplate="%{y}: %{x:.4g}<extra></extra>",
+    )
+    figure.add_vline(x=0, line={"color": GREY, "dash": "dot"})
+    return _layout(
+        figure, height=260, showlegend=False, xaxis={"title": "Residual (prediction − truth)"}
+    )

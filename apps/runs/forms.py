@@ -25,6 +25,13 @@ class RunUploadForm(StyledFormMixin, forms.Form):
         label="Score column",
         help_text="Blank: a column named score/proba/probability/prediction/p.",
     )
+    proba_columns = forms.CharField(
+        max_length=2000,
+        required=False,
+        label="Probability columns",
+        help_text="Multiclass: one column per class, e.g. “proba_cat, proba_dog” (blank: "
+        "columns named proba_<class>); without them the score column holds predicted classes.",
+    )
     segment_columns = forms.CharField(
         max_length=1000,
         required=False,
@@ -39,9 +46,20 @@ class RunUploadForm(StyledFormMixin, forms.Form):
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: object, versions: object, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, versions: object, task: str = "binary", **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["dataset_version"].queryset = versions
+        score = self.fields["score_column"]
+        if task == "regression":
+            score.label = "Prediction column"
+            score.help_text = "Blank: a column named prediction/y_pred/pred/forecast/estimate."
+        elif task == "multiclass":
+            score.label = "Predicted-class column"
+            score.help_text = "Only when there are no probability columns: the predicted class."
+        if task != "multiclass":
+            del self.fields["proba_columns"]
 
 
 class ThresholdForm(StyledFormMixin, forms.Form):

@@ -3,9 +3,22 @@
 from django.conf import settings
 from django.db import models
 
+from apps.problems.models import TaskType
+
 
 class RunKind(models.TextChoices):
     UPLOADED = "uploaded", "Uploaded predictions"
+    BASELINE = "baseline", "Trained baseline"
+    EXTERNAL = "external", "External reference"
+
+
+class ReferenceKind(models.TextChoices):
+    """Where an external baseline comes from."""
+
+    HUMAN_EXPERT = "human_expert", "Human expert"
+    PUBLISHED = "published", "Published result"
+    INDUSTRY_STANDARD = "industry_standard", "Industry standard"
+    EXISTING_SYSTEM = "existing_system", "Existing system"
 
 
 class RunStatus(models.TextChoices):
@@ -15,11 +28,15 @@ class RunStatus(models.TextChoices):
 
 
 class ModelRun(models.Model):
-    """One model's predictions for a binary problem, stored as Parquet, with its evaluation.
+    """One model's predictions (stored as Parquet) or reference values, with its evaluation.
 
-    The evaluation (metrics, the ≤500-point threshold sweep, costs) and its bootstrap
-    intervals are computed once by a job; the threshold page reads only the stored sweep.
-    A run exists only once its file passed validation: a bad file leaves no run behind.
+    Three kinds share this row so the leaderboard, gates and monitors read one table:
+    uploaded predictions, baselines the ladder trained, and external references (a human
+    expert, a published result…) entered as metric values with an optional file.
+    The evaluation (metrics, for binary the ≤500-point threshold sweep and costs) and its
+    bootstrap intervals are computed once by a job; the threshold page reads only the
+    stored sweep. A run exists only once its file passed validation: a bad file leaves no
+    run behind.
     """
 
     problem = models.ForeignKey("problems.Problem", on_delete=models.CASCADE, related_name="runs")
@@ -27,6 +44,14 @@ class ModelRun(models.Model):
     model_version = models.CharField(max_length=100, blank=True)
     notes = models.TextField(blank=True)
     kind = models.CharField(max_length=20, choices=RunKind.choices, default=RunKind.UPLOADED)
+    # The problem's task when the run was stored ("binary", "multiclass", "regression").
+    task = models.CharField(max_length=20, choices=TaskType.choices, default=TaskType.BINARY)
+    # Baselines: the ladder's model key ("dummy", "one_rule"…), unique per training job so a
+    # retried job cannot store a model twice.
+    baseline_key = models.CharField(max_length=30, blank=True)
+    # Baselines: rule text, AutoML leaderboard, robustness, timings. External references:
+    # reference kind, source, link, date, sample size.
+    details = models.JSONField(default=dict, blank=True)
     dataset_version = models.ForeignKey(
         "datasets.DatasetVersion",
         null=True,
@@ -37,12 +62,15 @@ class ModelRun(models.Model):
     status = models.CharField(
         max_length=20, choices=RunStatus.choices, default=RunStatus.EVALUATING
     )
-    original_filename = models.CharField(max_length=255)
-    storage_key = models.CharField(max_length=100, unique=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    # Null only for an external reference entered without a prediction file.
+    storage_key = models.CharField(max_length=100, unique=True, null=True, blank=True)
     # {"y_true": <column>, "score": <column>} as mapped at upload.
     columns = models.JSONField(default=dict)
-    rows = models.PositiveBigIntegerField()
-    # BinaryEvaluation.to_dict() at threshold 0.5, plus the costs it used.
+    rows = models.PositiveBigIntegerField(default=0)
+    # BinaryEvaluation.to_dict() at threshold 0.5 plus the costs it used; for multiclass
+    # and regression their evaluation's to_dict(); for a reference without a file, the
+    # metric values entered.
     evaluation = models.JSONField(null=True, blank=True)
     # BootstrapIntervals.to_dict() at threshold 0.5.
     intervals = models.JSONField(null=True, blank=True)
@@ -73,6 +101,13 @@ class ModelRun(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["problem", "-created_at"], name="run_problem_recent")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "baseline_key"],
+                condition=models.Q(kind="baseline"),
+                name="run_one_baseline_per_job_model",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.model_version}".strip()

@@ -17,15 +17,6 @@ from mlcore.metrics import roc_auc
 PAIRED_REPLICATES = 500
 PAIRED_SEED = 0
 PAIRED_F1_THRESHOLD = 0.5
-# (key, label, whether higher is better), as on the run page.
-HEADLINE_METRICS = (
-    ("roc_auc", "ROC AUC", True),
-    ("pr_auc", "PR AUC", True),
-    ("f1", "F1 at 0.5", True),
-    ("log_loss", "Log loss", False),
-    ("brier", "Brier score", False),
-    ("ece", "ECE (calibration)", False),
-)
 
 
 def run_list_for_team(team: Team) -> QuerySet[ModelRun]:
@@ -122,25 +113,6 @@ def abstention_target(abstention: dict, target_precision: float) -> dict | None:
         "accuracy": abstention["accuracy"][best],
         "cost_per_decision": None if cost is None else cost[best],
     }
-
-
-def run_comparison_table(runs: list[ModelRun]) -> list[dict]:
-    """Every headline metric per run, with its difference to the first run."""
-    table = []
-    for key, label, higher_is_better in HEADLINE_METRICS:
-        values = [(run.evaluation or {}).get(key) for run in runs]
-        base = values[0]
-        cells = [
-            {
-                "value": value,
-                "difference": None if value is None or base is None else value - base,
-            }
-            for value in values
-        ]
-        table.append(
-            {"key": key, "label": label, "higher_is_better": higher_is_better, "cells": cells}
-        )
-    return table
 
 
 def f1_at(y: np.ndarray, s: np.ndarray, threshold: float = PAIRED_F1_THRESHOLD) -> float:

@@ -19,10 +19,20 @@ from apps.datasets.models import DatasetVersion, VersionStatus
 from apps.problems.models import Problem, TaskType
 from apps.runs import storage
 from apps.runs.models import ModelRun, RunStatus
+from apps.runs.predictions import (
+    PROBA_PREFIX,
+    SEGMENT_PREFIX,
+    check_scores,
+    label_key,
+    parse_column_list,
+    read_and_map,
+)
 from mlcore import tabular
 from mlcore.costs import DecisionCosts
 from mlcore.evaluation import bootstrap_binary, evaluate_binary
 from mlcore.evaluation.abstention import abstention_curve
+from mlcore.evaluation.multiclass_regression import evaluate_multiclass, evaluate_regression
+from mlcore.evaluation.other_intervals import bootstrap_multiclass, bootstrap_regression
 from mlcore.evaluation.segments import segment_metrics
 
 logger = logging.getLogger(__name__)
@@ -32,37 +42,10 @@ BOOTSTRAP_REPLICATES = 300
 BOOTSTRAP_SEED = 0
 DEFAULT_THRESHOLD = 0.5
 ABSTENTION_POINTS = 200
-Y_TRUE_NAMES = ("y_true", "label", "target", "y", "actual", "truth", "outcome")
 MAX_SEGMENT_COLUMNS = 5
 # Distinct values kept per segment column (the largest segments); the rest are counted.
 MAX_SEGMENTS = 50
-SEGMENT_PREFIX = "segment:"
-SCORE_NAMES = ("score", "y_score", "proba", "probability", "prediction", "pred", "p")
-
-
-def _norm(name: object) -> str:
-    return str(name).strip().lower().replace(" ", "_").replace("-", "_")
-
-
-def guess_columns(columns: list[str], problem: Problem) -> dict[str, str | None]:
-    """The likely true-value and score columns of a prediction file (None when no guess)."""
-    by_norm = {_norm(c): str(c) for c in columns}
-    y_true = None
-    if problem.target_column and problem.target_column in columns:
-        y_true = problem.target_column
-    else:
-        y_true = next((by_norm[n] for n in Y_TRUE_NAMES if n in by_norm), None)
-    score = next((by_norm[n] for n in SCORE_NAMES if n in by_norm and by_norm[n] != y_true), None)
-    if score is None:
-        score = next(
-            (
-                str(c)
-                for c in columns
-                if str(c) != y_true and any(w in _norm(c) for w in ("score", "proba"))
-            ),
-            None,
-        )
-    return {"y_true": y_true, "score": score}
+LABELS_ONLY_REASON = "undefined: the file holds predicted classes, not probabilities"
 
 
 def decision_costs(problem: Problem) -> DecisionCosts | None:
@@ -88,12 +71,11 @@ def run_upload_start(
     y_true_column: str = "",
     score_column: str = "",
     segment_columns: str = "",
+    proba_columns: str = "",
     dataset_version: DatasetVersion | None = None,
 ) -> Job:
     """Stage a prediction file and start the job that validates, stores and evaluates it."""
     name = name.strip()
-    if problem.task_type != TaskType.BINARY:
-        raise ValidationError({"file": "Runs can be evaluated for binary problems only (for now)."})
     if not name:
         raise ValidationError({"name": "Give the run a name, e.g. “gbm-baseline”."})
     if dataset_version is not None and (
@@ -114,6 +96,8 @@ def run_upload_start(
         "y_true_column": y_true_column.strip(),
         "score_column": score_column.strip(),
         "segment_columns": segments,
+        "proba_columns": proba_columns.strip(),
+        "task": problem.task_type,
         "dataset_version_id": dataset_version.pk if dataset_version else None,
         "filename": filename,
         "staging_key": key,
@@ -129,138 +113,12 @@ def run_upload_start(
 
 def parse_segment_columns(raw: str) -> list[str]:
     """Segment column names from "country, plan" (comma-separated, without repeats)."""
-    names: list[str] = []
-    for part in (raw or "").split(","):
-        name = part.strip()
-        if name and name not in names:
-            names.append(name)
+    names = parse_column_list(raw)
     if len(names) > MAX_SEGMENT_COLUMNS:
         raise ValidationError(
             {"segment_columns": f"Name at most {MAX_SEGMENT_COLUMNS} segment columns."}
         )
     return names
-
-
-def _where(index: int, column: str, *, parquet: bool) -> str:
-    # CSV: the line as an editor counts it (header is line 1); Parquet has no lines.
-    place = f"Row {index + 1}" if parquet else f"Line {index + 2}"
-    return f"{place}, column “{column}”"
-
-
-def _pick_column(frame: pd.DataFrame, chosen: str, guessed: str | None, role: str) -> str:
-    names = [str(c) for c in frame.columns]
-    listed = ", ".join(f"“{n}”" for n in names[:20])
-    if chosen:
-        if chosen not in names:
-            raise JobDataError(
-                f"The {role} column “{chosen}” is not in the file. The columns are: {listed}."
-            )
-        return chosen
-    if guessed is None:
-        raise JobDataError(
-            f"No {role} column could be guessed; choose it in the form. The columns are: {listed}."
-        )
-    return guessed
-
-
-def _label_key(value: object) -> str:
-    if isinstance(value, bool | np.bool_):
-        return "1" if value else "0"
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def map_labels(values: pd.Series, positive_label: str, *, column: str, parquet: bool) -> np.ndarray:
-    """0/1 labels from the true-value column: the problem's positive label is 1."""
-    missing = values.isna().to_numpy()
-    if missing.any():
-        row = int(np.flatnonzero(missing)[0])
-        raise JobDataError(
-            f"{_where(row, column, parquet=parquet)}: the true value is missing. Every row needs "
-            "the outcome that happened."
-        )
-    keys = values.map(_label_key)
-    distinct = sorted(keys.unique().tolist())
-    if len(distinct) > 2:
-        shown = ", ".join(f"“{d}”" for d in distinct[:6])
-        raise JobDataError(
-            f"Column “{column}” has {len(distinct)} distinct labels ({shown}); a binary problem "
-            "needs exactly two."
-        )
-    positive = positive_label.strip()
-    if not positive:
-        if not set(distinct) <= {"0", "1"}:
-            raise JobDataError(
-                f"Column “{column}” holds {', '.join(distinct)}: set the problem's positive label "
-                "so Preflight knows which one is the positive class."
-            )
-        positive = "1"
-    if positive not in distinct and len(distinct) == 2:
-        raise JobDataError(
-            f"Column “{column}” holds “{distinct[0]}” and “{distinct[1]}”, but the problem's "
-            f"positive label is “{positive}”: neither matches."
-        )
-    return (keys == positive).to_numpy(dtype=np.int8)
-
-
-def check_scores(values: pd.Series, *, column: str, parquet: bool) -> np.ndarray:
-    """Scores as float64 probabilities, or JobDataError naming the first bad row."""
-    numbers = pd.to_numeric(values, errors="coerce")
-    bad_text = numbers.isna() & values.notna()
-    if bad_text.any():
-        row = int(np.flatnonzero(bad_text.to_numpy())[0])
-        raise JobDataError(
-            f"{_where(row, column, parquet=parquet)}: “{values.iloc[row]}” is not a number; "
-            "scores must be probabilities between 0 and 1."
-        )
-    s = numbers.to_numpy(dtype=np.float64)
-    nan = np.isnan(s)
-    if nan.any():
-        row = int(np.flatnonzero(nan)[0])
-        raise JobDataError(
-            f"{_where(row, column, parquet=parquet)}: the score is missing (NaN). Every row "
-            "needs a score."
-        )
-    outside = (s < 0.0) | (s > 1.0)
-    if outside.any():
-        row = int(np.flatnonzero(outside)[0])
-        raise JobDataError(
-            f"{_where(row, column, parquet=parquet)}: {s[row]:g} is outside [0, 1]; scores must "
-            "be probabilities of the positive class (apply a sigmoid to raw margins)."
-        )
-    return s
-
-
-def _read_and_map(problem: Problem, p: dict) -> tuple[pd.DataFrame, dict]:
-    with storage.local_path(p["staging_key"]) as path:
-        frame = tabular.read_table(
-            path, filename=p["filename"], limits=dataset_services.read_limits()
-        )
-        with open(path, "rb") as handle:
-            head = handle.read(dataset_services.HEAD_BYTES)
-        parquet = tabular.detect_format(head, p["filename"]) == "parquet"
-    guess = guess_columns([str(c) for c in frame.columns], problem)
-    y_col = _pick_column(frame, p["y_true_column"], guess["y_true"], "true-value")
-    s_col = _pick_column(frame, p["score_column"], guess["score"], "score")
-    if y_col == s_col:
-        raise JobDataError(f"The true value and the score cannot both be column “{y_col}”.")
-    y = map_labels(frame[y_col], problem.positive_label, column=y_col, parquet=parquet)
-    s = check_scores(frame[s_col], column=s_col, parquet=parquet)
-    mapped = pd.DataFrame({"y_true": y, "score": s})
-    columns: dict = {"y_true": y_col, "score": s_col}
-    segments = p.get("segment_columns") or []
-    for name in segments:
-        _pick_column(frame, name, None, "segment")
-        if name in (y_col, s_col):
-            raise JobDataError(
-                f"Column “{name}” cannot be both a segment and the true value or score."
-            )
-        values = frame[name]
-        mapped[SEGMENT_PREFIX + name] = values.where(values.isna(), values.map(_label_key))
-    if segments:
-        columns["segments"] = segments
-    return mapped, columns
 
 
 def run_evaluate(*, job: Job, progress: Progress) -> dict:
@@ -276,7 +134,7 @@ def run_evaluate(*, job: Job, progress: Progress) -> dict:
         version = DatasetVersion.objects.filter(pk=p["dataset_version_id"]).first()
     progress(5, "Reading and validating every row")
     try:
-        predictions, columns = _read_and_map(problem, p)
+        predictions, columns = read_and_map(problem, p)
     except tabular.TableError as exc:
         storage.delete_quietly(p["staging_key"])
         raise JobDataError(exc.located_message()) from exc
@@ -297,6 +155,7 @@ def run_evaluate(*, job: Job, progress: Progress) -> dict:
     try:
         run = ModelRun.objects.create(
             problem=problem,
+            task=p.get("task") or problem.task_type,
             name=p["name"],
             model_version=p["model_version"],
             notes=p["notes"],
@@ -324,6 +183,7 @@ def run_evaluate(*, job: Job, progress: Progress) -> dict:
         "run_id": run.pk,
         "name": run.name,
         "rows": run.rows,
+        "task": run.task,
         "roc_auc": run.evaluation.get("roc_auc"),
         "columns": columns,
     }
@@ -332,7 +192,11 @@ def run_evaluate(*, job: Job, progress: Progress) -> dict:
 def run_evaluation_compute(
     *, run: ModelRun, predictions: pd.DataFrame, progress: Progress
 ) -> ModelRun:
-    """Evaluate stored predictions at the default threshold and bootstrap the intervals."""
+    """Evaluate stored predictions (binary: at the default threshold) with intervals."""
+    if run.task == TaskType.MULTICLASS:
+        return _store_evaluation(run, *_multiclass_evaluation(predictions, progress), progress)
+    if run.task == TaskType.REGRESSION:
+        return _store_evaluation(run, *_regression_evaluation(predictions, progress), progress)
     problem = run.problem
     costs = decision_costs(problem)
     per_month = problem.decisions_per_month
@@ -371,6 +235,80 @@ def run_evaluation_compute(
     progress(100, "Evaluation ready")
     run.refresh_from_db()
     return run
+
+
+def _store_evaluation(
+    run: ModelRun, evaluation: dict, intervals: dict, progress: Progress
+) -> ModelRun:
+    ModelRun.objects.filter(pk=run.pk).update(
+        evaluation=_finite(evaluation), intervals=_finite(intervals), status=RunStatus.READY
+    )
+    progress(100, "Evaluation ready")
+    run.refresh_from_db()
+    return run
+
+
+def _multiclass_evaluation(predictions: pd.DataFrame, progress: Progress) -> tuple[dict, dict]:
+    """Metrics and intervals from stored class probabilities (or predicted classes)."""
+    progress(35, "Computing metrics and the confusion matrix")
+    y = predictions["y_true"].to_numpy(dtype=object)
+    proba_cols = [c for c in predictions.columns if c.startswith(PROBA_PREFIX)]
+    if proba_cols:
+        labels = [c[len(PROBA_PREFIX) :] for c in proba_cols]
+        proba = predictions[proba_cols].to_numpy(dtype=np.float64)
+    else:
+        predicted = predictions["predicted"].to_numpy(dtype=object)
+        labels = sorted(set(y.tolist()) | set(predicted.tolist()))
+        # One-hot: argmax metrics are exact; log loss and AUC mean nothing and are withheld.
+        lookup = {label: i for i, label in enumerate(labels)}
+        proba = np.zeros((y.size, len(labels)))
+        proba[np.arange(y.size), [lookup[v] for v in predicted.tolist()]] = 1.0
+    result = evaluate_multiclass(y, proba, labels=labels).to_dict()
+    if not proba_cols:
+        result["log_loss"] = None
+        result["roc_auc_ovr_macro"] = None
+        for row in result["per_class"]:
+            row["roc_auc"] = None
+        result["undefined"] |= {
+            "log_loss": LABELS_ONLY_REASON,
+            "roc_auc_ovr_macro": LABELS_ONLY_REASON,
+        }
+    result["task"] = TaskType.MULTICLASS.value
+    progress(60, f"Bootstrapping intervals ({BOOTSTRAP_REPLICATES} replicates)")
+    lookup = {label: i for i, label in enumerate(labels)}
+    true_idx = np.fromiter((lookup[v] for v in y.tolist()), dtype=np.int64, count=y.size)
+    intervals = bootstrap_multiclass(
+        true_idx,
+        np.argmax(proba, axis=1),
+        len(labels),
+        replicates=BOOTSTRAP_REPLICATES,
+        seed=BOOTSTRAP_SEED,
+    )
+    return result, intervals
+
+
+def _regression_evaluation(predictions: pd.DataFrame, progress: Progress) -> tuple[dict, dict]:
+    """Metrics, residual quantiles and intervals from stored numeric predictions."""
+    progress(35, "Computing error metrics")
+    y = predictions["y_true"].to_numpy(dtype=np.float64)
+    f = predictions["prediction"].to_numpy(dtype=np.float64)
+    result = evaluate_regression(y, f).to_dict()
+    result["task"] = TaskType.REGRESSION.value
+    result["scatter"] = _scatter_sample(y, f)
+    progress(60, f"Bootstrapping intervals ({BOOTSTRAP_REPLICATES} replicates)")
+    intervals = bootstrap_regression(y, f, replicates=BOOTSTRAP_REPLICATES, seed=BOOTSTRAP_SEED)
+    return result, intervals
+
+
+SCATTER_POINTS = 2_000
+
+
+def _scatter_sample(y: np.ndarray, f: np.ndarray) -> dict:
+    """A fixed-seed sample of (truth, prediction) pairs for the chart (≤ 2,000 points)."""
+    idx = np.arange(y.size)
+    if y.size > SCATTER_POINTS:
+        idx = np.sort(np.random.default_rng(0).choice(y.size, SCATTER_POINTS, replace=False))
+    return {"y_true": y[idx].tolist(), "prediction": f[idx].tolist(), "of": int(y.size)}
 
 
 def run_segments_compute(
@@ -471,7 +409,7 @@ def run_create_from_arrays(
     columns: dict = {"y_true": "y_true", "score": "score"}
     for column, values in (segments or {}).items():
         series = pd.Series(values, dtype=object)
-        predictions[SEGMENT_PREFIX + column] = series.where(series.isna(), series.map(_label_key))
+        predictions[SEGMENT_PREFIX + column] = series.where(series.isna(), series.map(label_key))
     if segments:
         columns["segments"] = list(segments)
     key = storage.write_predictions(predictions)
@@ -501,6 +439,8 @@ def run_threshold_set(*, run: ModelRun, user: User, threshold: float, reason: st
         raise ValidationError({"reason": "Say why this threshold, e.g. “recall ≥ 0.9 for ops”."})
     if run.status != RunStatus.READY:
         raise ValidationError({"threshold": "The run is not evaluated yet."})
+    if run.task != TaskType.BINARY or run.evaluation is None or "curve" not in run.evaluation:
+        raise ValidationError({"threshold": "Only binary runs with scores have a threshold."})
     segments = run.segments
     if segments is not None:
         # Precision, recall, F1 and cost per segment follow the threshold: re-read the file.

@@ -14,9 +14,10 @@ from apps.core.scoping import get_for_user_or_404
 from apps.datasets.models import VersionStatus
 from apps.datasets.selectors import version_list_for_problem
 from apps.datasets.uploads import TOO_LARGE_ATTRIBUTE, upload_too_large_message
-from apps.problems.models import Problem
+from apps.problems.models import Problem, TaskType
 from apps.runs import charts, selectors, services
 from apps.runs.forms import RunUploadForm, ThresholdForm
+from apps.runs.metrics import primary_metric, run_comparison_table, run_metric_value
 from apps.runs.models import ModelRun, RunStatus
 
 
@@ -35,9 +36,18 @@ def _get_run_for_user(request: AppRequest, run_id: int, *, for_write: bool = Fal
 @require_GET
 @team_required
 def run_list(request: AppRequest) -> HttpResponse:
-    runs = selectors.run_list_for_team(request.team)
-    problems = Problem.objects.filter(team=request.team, task_type="binary").order_by("title")
+    runs = _with_primary(list(selectors.run_list_for_team(request.team)))
+    problems = Problem.objects.filter(team=request.team).order_by("title")
     return render(request, "runs/run_list.html", {"runs": runs, "problems": problems})
+
+
+def _with_primary(runs: list[ModelRun]) -> list[ModelRun]:
+    """Attach each run's primary metric (of its problem) for the list templates."""
+    for run in runs:
+        metric = primary_metric(run.problem)
+        run.primary_label = metric.label
+        run.primary_value = run_metric_value(run, metric.key)
+    return runs
 
 
 @require_http_methods(["GET", "POST"])
@@ -47,7 +57,9 @@ def run_upload(request: AppRequest, problem_id: int) -> HttpResponse:
         Problem.objects.select_related("team"), request.user, for_write=True, pk=problem_id
     )
     versions = version_list_for_problem(problem).filter(status=VersionStatus.READY)
-    form = RunUploadForm(request.POST or None, request.FILES or None, versions=versions)
+    form = RunUploadForm(
+        request.POST or None, request.FILES or None, versions=versions, task=problem.task_type
+    )
     if request.method == "POST":
         if getattr(request, TOO_LARGE_ATTRIBUTE, False):
             form.add_error("file", upload_too_large_message())
@@ -92,6 +104,10 @@ def _panel_context(run: ModelRun, threshold: float, form: ThresholdForm | None =
 
 
 def _charts(run: ModelRun) -> dict:
+    if run.task == TaskType.MULTICLASS:
+        return _multiclass_charts(run.evaluation)
+    if run.task == TaskType.REGRESSION:
+        return _regression_charts(run.evaluation)
     ev = run.evaluation
     prevalence = ev["n_pos"] / ev["n"] if ev["n"] else 0.0
     out = {
@@ -100,7 +116,12 @@ def _charts(run: ModelRun) -> dict:
             charts.pr_figure(ev["curve"], ev["pr_auc"], prevalence, run.threshold)
         ),
         "cost_chart": None,
+        "calibration_chart": None,
     }
+    if ev.get("reliability"):
+        out["calibration_chart"] = figure_json(
+            charts.calibration_figure(ev["reliability"], ev["ece"])
+        )
     if ev.get("cost") and ev["curve"].get("cost_per_decision"):
         out["cost_chart"] = figure_json(
             charts.cost_figure(ev["curve"], ev["cost"], run.threshold, run.problem.currency)
@@ -108,8 +129,54 @@ def _charts(run: ModelRun) -> dict:
     return out
 
 
+def _multiclass_charts(ev: dict) -> dict:
+    return {
+        "multiclass_confusion_chart": figure_json(
+            charts.multiclass_confusion_figure(ev["labels"], ev["confusion_matrix"])
+        ),
+        "per_class_chart": figure_json(charts.per_class_figure(ev["per_class"])),
+    }
+
+
+def _regression_charts(ev: dict) -> dict:
+    out = {"residual_chart": figure_json(charts.residual_figure(ev["residual_quantiles"]))}
+    if ev.get("scatter"):
+        out["scatter_chart"] = figure_json(charts.regression_scatter_figure(ev["scatter"]))
+    return out
+
+
+# (key, label) of the headline cards per task; binary's are below with their intervals.
+TASK_HEADLINES = {
+    TaskType.MULTICLASS: (
+        ("accuracy", "Accuracy"),
+        ("macro_f1", "Macro F1"),
+        ("weighted_f1", "Weighted F1"),
+        ("macro_recall", "Macro recall"),
+        ("log_loss", "Log loss"),
+        ("roc_auc_ovr_macro", "ROC AUC (one-vs-rest)"),
+    ),
+    TaskType.REGRESSION: (
+        ("mae", "MAE"),
+        ("rmse", "RMSE"),
+        ("r2", "R²"),
+        ("mape", "MAPE"),
+    ),
+}
+
+
 def _headline(run: ModelRun) -> list[dict]:
     ev, intervals = run.evaluation, run.intervals or {}
+    if run.task in TASK_HEADLINES:
+        return [
+            {
+                "key": key,
+                "label": label,
+                "value": ev.get(key),
+                "interval": intervals.get(key),
+                "undefined": ev.get("undefined", {}).get(key),
+            }
+            for key, label in TASK_HEADLINES[run.task]
+        ]
     rows = [
         ("roc_auc", "ROC AUC", intervals.get("roc_auc")),
         ("pr_auc", "PR AUC", None),
@@ -131,6 +198,11 @@ def _headline(run: ModelRun) -> list[dict]:
 
 
 MAX_COMPARED = 3
+
+
+def _all_scored(runs: list[ModelRun]) -> bool:
+    """Paired bootstrap needs every run's binary scores on file."""
+    return all(run.task == TaskType.BINARY and run.storage_key for run in runs)
 
 
 def _parse_run_ids(values: list[str]) -> list[int] | None:
@@ -187,7 +259,7 @@ def _abstention_context(run: ModelRun, raw_target: str | None) -> dict:
 def run_abstention(request: AppRequest, run_id: int) -> HttpResponse:
     """The abstention panel at ?target=…, answered from the stored curve."""
     run = _get_run_for_user(request, run_id)
-    if run.status != RunStatus.READY:
+    if run.status != RunStatus.READY or run.task != TaskType.BINARY:
         return redirect("runs:run_detail", run_id=run.pk)
     context = _abstention_context(run, request.GET.get("target"))
     if request.htmx and not request.htmx.boosted:
@@ -210,9 +282,10 @@ def run_detail(request: AppRequest, run_id: int) -> HttpResponse:
     run = _get_run_for_user(request, run_id)
     context: dict = {"run": run, "problem": run.problem}
     if run.status == RunStatus.READY:
-        context.update(_panel_context(run, run.threshold))
         context.update(_charts(run))
         context["headline"] = _headline(run)
+    if run.status == RunStatus.READY and run.task == TaskType.BINARY:
+        context.update(_panel_context(run, run.threshold))
         context.update(_abstention_context(run, request.GET.get("target")))
         context.update(_segment_context(run))
     if request.htmx and not request.htmx.boosted:
@@ -228,7 +301,7 @@ def run_detail(request: AppRequest, run_id: int) -> HttpResponse:
 def run_threshold(request: AppRequest, run_id: int) -> HttpResponse:
     """The threshold panel at ?t=…, from the stored sweep (no file is read)."""
     run = _get_run_for_user(request, run_id)
-    if run.status != RunStatus.READY:
+    if run.status != RunStatus.READY or run.task != TaskType.BINARY:
         return redirect("runs:run_detail", run_id=run.pk)
     threshold = _read_threshold(request.GET.get("t"), run.threshold)
     context = _panel_context(run, threshold)
@@ -266,7 +339,7 @@ def problem_panel(request: AppRequest, problem_id: int) -> HttpResponse:
     problem = get_for_user_or_404(
         Problem.objects.select_related("team"), request.user, pk=problem_id
     )
-    runs = list(selectors.run_list_for_problem(problem))
+    runs = _with_primary(list(selectors.run_list_for_problem(problem)))
     for run in runs:
         run.cost_at_threshold = selectors.run_cost_at_threshold(run)
     context = {"problem": problem, "runs": runs}
@@ -286,8 +359,8 @@ def run_compare(request: AppRequest) -> HttpResponse:
     context.update(
         {
             "problem": runs[0].problem,
-            "table": selectors.run_comparison_table(runs),
-            "paired": selectors.run_paired_comparison(runs),
+            "table": run_comparison_table(runs),
+            "paired": selectors.run_paired_comparison(runs) if _all_scored(runs) else None,
             "replicates": selectors.PAIRED_REPLICATES,
         }
     )

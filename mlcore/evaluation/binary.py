@@ -53,6 +53,19 @@ class CostSummary:
 
 
 @dataclass(frozen=True)
+class Reliability:
+    """The ECE bins: rows, mean predicted probability and observed positive rate per bin."""
+
+    bin_edges: list[float]
+    count: list[int]
+    mean_predicted: list[float | None]
+    observed_rate: list[float | None]
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
 class Curve:
     """The sweep downsampled for storage (≤ 500 points, exact optimal points kept)."""
 
@@ -86,6 +99,7 @@ class BinaryEvaluation:
     log_loss: float
     brier: float
     ece: float
+    reliability: Reliability
     confusion: ConfusionCounts
     best_f1_threshold: float
     best_f1: float
@@ -97,6 +111,7 @@ class BinaryEvaluation:
     def to_dict(self) -> dict:
         out = {k: v for k, v in self.__dict__.items() if k != "sweep"}
         out["confusion"] = self.confusion.to_dict()
+        out["reliability"] = self.reliability.to_dict()
         out["curve"] = self.curve.to_dict()
         out["cost"] = None if self.cost is None else self.cost.to_dict()
         out["undefined"] = dict(self.undefined)
@@ -141,8 +156,10 @@ def _curve_indices(size: int, keep: list[int]) -> np.ndarray:
     return np.unique(np.r_[even, keep])
 
 
-def _calibration(values: np.ndarray, counts: np.ndarray, n: int) -> tuple[float, float, float]:
-    """Log loss (sklearn's eps clipping), Brier and ECE from distinct values and class counts."""
+def _calibration(
+    values: np.ndarray, counts: np.ndarray, n: int
+) -> tuple[float, float, float, Reliability]:
+    """Log loss (sklearn's eps clipping), Brier, ECE and its bins from distinct values."""
     neg, pos = counts
     eps = np.finfo(np.float64).eps
     log_loss = -(
@@ -155,8 +172,19 @@ def _calibration(values: np.ndarray, counts: np.ndarray, n: int) -> tuple[float,
     pos_in_bin = np.bincount(bins, weights=pos, minlength=ECE_BINS)
     p_in_bin = np.bincount(bins, weights=values * (neg + pos), minlength=ECE_BINS)
     ece = float(np.abs(pos_in_bin - p_in_bin).sum()) / n
-    del in_bin
-    return float(log_loss) / n, float(brier) / n, ece
+    filled = in_bin > 0
+    reliability = Reliability(
+        bin_edges=np.linspace(0.0, 1.0, ECE_BINS + 1).tolist(),
+        count=in_bin.astype(np.int64).tolist(),
+        mean_predicted=[
+            float(p / c) if ok else None for p, c, ok in zip(p_in_bin, in_bin, filled, strict=True)
+        ],
+        observed_rate=[
+            float(q / c) if ok else None
+            for q, c, ok in zip(pos_in_bin, in_bin, filled, strict=True)
+        ],
+    )
+    return float(log_loss) / n, float(brier) / n, ece, reliability
 
 
 def evaluate_binary(
@@ -180,7 +208,7 @@ def evaluate_binary(
         undefined["roc_auc"] = ONE_CLASS_REASON
     if pr_auc is None:
         undefined["pr_auc"] = "undefined: no positive case in y_true"
-    log_loss, brier, ece = _calibration(values, counts, n)
+    log_loss, brier, ece, reliability = _calibration(values, counts, n)
 
     f1_all = sweep.f1
     best_f1_index = int(np.argmax(f1_all))
@@ -233,6 +261,7 @@ def evaluate_binary(
         log_loss=log_loss,
         brier=brier,
         ece=ece,
+        reliability=reliability,
         confusion=at,
         best_f1_threshold=float(sweep.thresholds[best_f1_index]),
         best_f1=float(f1_all[best_f1_index]),

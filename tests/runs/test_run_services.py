@@ -138,20 +138,6 @@ def test_a_threshold_is_stored_with_who_and_why(ready_run: ModelRun, owner: User
     assert run.threshold_set_at is not None
 
 
-def test_runs_are_refused_for_non_binary_problems(owner: User, team) -> None:  # noqa: ANN001
-    from django.core.exceptions import ValidationError
-
-    from apps.problems import services as problem_services
-
-    regression = problem_services.problem_create(
-        team=team, user=owner, source="web", title="Price", task_type="regression"
-    )
-    with pytest.raises(ValidationError):
-        services.run_upload_start(
-            problem=regression, user=owner, name="x", uploaded=csv_file(predictions())
-        )
-
-
 def test_a_parquet_file_is_accepted(upload) -> None:  # noqa: ANN001
     import io
 

@@ -148,3 +148,17 @@ def test_curve_is_downsampled_to_500_points_and_json_able() -> None:
     d = evaluate_binary(y, s, costs=COSTS).to_dict()
     assert len(d["curve"]["thresholds"]) <= 500
     json.dumps(d)
+
+
+def test_reliability_bins_equal_sklearn_calibration_curve() -> None:
+    from sklearn.calibration import calibration_curve
+
+    y, s = case(0, 2_000)
+    e = evaluate_binary(y, s)
+    observed, predicted = calibration_curve(y, s, n_bins=10, strategy="uniform")
+    filled = [i for i, c in enumerate(e.reliability.count) if c]
+    assert sum(e.reliability.count) == y.size
+    assert [e.reliability.observed_rate[i] for i in filled] == pytest.approx(observed, abs=1e-12)
+    assert [e.reliability.mean_predicted[i] for i in filled] == pytest.approx(predicted, abs=1e-12)
+    empty = [i for i, c in enumerate(e.reliability.count) if not c]
+    assert all(e.reliability.observed_rate[i] is None for i in empty)

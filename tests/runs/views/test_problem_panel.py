@@ -36,7 +36,7 @@ def test_the_panel_lists_runs_with_auc_and_cost_at_the_saved_threshold(
     shown = re.search(r'class="run-cost">([\d.]+) ', body)
     assert shown
     assert np.isclose(float(shown.group(1)), expected, atol=0.005)
-    auc = re.search(r'class="run-roc-auc">([\d.]+)<', body)
+    auc = re.search(r'class="run-primary">([\d.]+)<', body)
     assert auc
     assert np.isclose(float(auc.group(1)), ready_run.evaluation["roc_auc"], atol=0.0005)
 
