@@ -74,16 +74,21 @@ def primary_metric(problem: Problem) -> Metric:
     return METRICS[DEFAULT_PRIMARY.get(problem.task_type, "roc_auc")]
 
 
-def run_metric_value(run: ModelRun, key: str) -> float | None:
-    """The run's value of a metric (None when the run has none)."""
-    ev = run.evaluation or {}
-    if run.task == TaskType.BINARY and key in AT_THRESHOLD and ev.get("curve"):
-        point = threshold_point(ev, run.threshold)
+def metric_value(task: str, evaluation: dict | None, threshold: float, key: str) -> float | None:
+    """A metric's value in a stored evaluation of any task (binary: at `threshold`)."""
+    ev = evaluation or {}
+    if task == TaskType.BINARY and key in AT_THRESHOLD and ev.get("curve"):
+        point = threshold_point(ev, threshold)
         return point["cost_per_decision"] if key == "expected_cost" else point[key]
-    if run.task == TaskType.MULTICLASS and key == "balanced_accuracy":
+    if task == TaskType.MULTICLASS and key == "balanced_accuracy":
         key = "macro_recall"
     value = ev.get(key)
-    return float(value) if isinstance(value, int | float) else None
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def run_metric_value(run: ModelRun, key: str) -> float | None:
+    """The run's value of a metric at its operating threshold (None when it has none)."""
+    return metric_value(run.task, run.evaluation, run.threshold, key)
 
 
 def run_metric_interval(run: ModelRun, key: str) -> dict | None:

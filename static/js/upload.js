@@ -1,11 +1,13 @@
 // Drag-and-drop onto the upload form, and the upload progress bar (htmx XHR progress).
 (function () {
   function wire(form) {
-    if (!form || form.dataset.wired) return;
-    form.dataset.wired = "1";
+    // After a successful upload the same id holds the job panel, which has no drop zone.
+    if (!form || form.tagName !== "FORM" || form.dataset.wired) return;
     var zone = form.querySelector("#dropzone");
     var input = form.querySelector("#id_file");
     var label = form.querySelector("#dropzone-label");
+    if (!zone || !input || !label) return;
+    form.dataset.wired = "1";
     function show() {
       if (input.files && input.files.length) {
         var f = input.files[0];

@@ -1,15 +1,16 @@
-"""A data scientist moves a run's threshold slider in Chromium and saves the threshold."""
+"""A data scientist uploads predictions in Chromium, moves the threshold slider, saves it."""
 
 import os
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 from sklearn.metrics import confusion_matrix, recall_score
 
 from apps.accounts.models import Role
 from apps.problems.models import Problem
-from apps.runs import services
 from apps.runs.models import ModelRun
 from tests.conftest import ROOT, make_user
 
@@ -61,24 +62,40 @@ def expect_cells(page: Page, counts: dict) -> None:
 
 
 @pytest.mark.browser
-def test_a_data_scientist_moves_the_threshold_and_saves_it_with_a_reason(
+def upload_predictions(page: Page, base_url: str, problem: Problem, csv_path: Path) -> int:
+    """Upload through the problem page's form; return the run id the finished job links to."""
+    page.goto(f"{base_url}/problems/{problem.pk}/")
+    page.click("#upload-predictions")
+    page.set_input_files("#id_file", str(csv_path))
+    expect(page.locator("#dropzone-label")).to_contain_text(csv_path.name)
+    page.fill("#id_name", "gbm")
+    page.fill("#id_model_version", "v3")
+    page.fill("#id_segment_columns", "country")
+    page.click("#upload-submit")
+    # The form is replaced in place by the job's progress panel, then by its result.
+    expect(page.locator("#job-status")).to_be_visible(timeout=15_000)
+    expect(page.locator("#open-run")).to_be_visible(timeout=60_000)
+    expect(page.locator("#run-evaluate-result")).to_contain_text(f"{ROWS} predictions")
+    page.click("#open-run")
+    page.wait_for_url("**/runs/*/")
+    return int(page.url.rstrip("/").rsplit("/", 1)[-1])
+
+
+@pytest.mark.browser
+def test_a_data_scientist_uploads_moves_the_threshold_and_saves_it_with_a_reason(
     chromium_available: None,
     live_server,  # noqa: ANN001 - pytest-django's LiveServer
     page: Page,
     problem: Problem,
+    tmp_path: Path,
 ) -> None:
     dana = make_user("dana", team=problem.team, role=Role.DATA_SCIENTIST)
     Problem.objects.filter(pk=problem.pk).update(critical_segments="country = FR")
     y, scores, country = fixed_predictions()
-    run = services.run_create_from_arrays(
-        problem=problem,
-        user=dana,
-        name="gbm",
-        y_true=y,
-        scores=scores,
-        model_version="v3",
-        segments={"country": country},
-    )
+    csv_path = tmp_path / "gbm-v3-predictions.csv"
+    pd.DataFrame(
+        {"churned": np.where(y == 1, "yes", "no"), "score": scores, "country": country}
+    ).to_csv(csv_path, index=False)
     at_default, at_chosen = expected_at(y, scores, 0.5), expected_at(y, scores, float(CHOSEN))
     assert at_default != at_chosen
 
@@ -90,7 +107,9 @@ def test_a_data_scientist_moves_the_threshold_and_saves_it_with_a_reason(
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
 
-    page.goto(f"{live_server.url}/runs/{run.pk}/")
+    run_id = upload_predictions(page, live_server.url, problem, csv_path)
+    run = ModelRun.objects.get(pk=run_id)
+    assert (run.created_by, run.original_filename) == (dana, csv_path.name)
     page.wait_for_function("window.htmx !== undefined")
     page.evaluate("window.pfSamePage = true")
     expect(page.locator("#threshold-card")).to_contain_text("nobody has chosen a threshold yet")

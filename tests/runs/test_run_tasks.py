@@ -182,6 +182,7 @@ def test_the_run_page_shows_each_task_its_own_charts(
     assert 'id="per-class-table"' in page
     assert "threshold-slider" not in page
     page = owner_client.get(f"/runs/{rg.pk}/").content.decode()
-    assert 'id="scatter-chart"' in page and 'id="residual-chart"' in page
+    assert 'id="scatter-chart"' in page
+    assert 'id="residual-chart"' in page
     assert "R²" in page
     assert owner_client.get(f"/runs/{rg.pk}/threshold/?t=0.3").status_code == 302
