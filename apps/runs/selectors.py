@@ -1,22 +1,11 @@
 """Reads for runs: a team's runs, and the metrics at any threshold from the stored sweep."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-import numpy as np
 from django.db.models import QuerySet
 
 from apps.accounts.models import Team
 from apps.problems.models import Problem
-from apps.runs import storage
 from apps.runs.models import ModelRun
-from mlcore.bootstrap import bootstrap_interval
 from mlcore.evaluation.binary import MAX_CURVE_POINTS
-from mlcore.metrics import roc_auc
-
-PAIRED_REPLICATES = 500
-PAIRED_SEED = 0
-PAIRED_F1_THRESHOLD = 0.5
 
 
 def run_list_for_team(team: Team) -> QuerySet[ModelRun]:
@@ -113,84 +102,6 @@ def abstention_target(abstention: dict, target_precision: float) -> dict | None:
         "accuracy": abstention["accuracy"][best],
         "cost_per_decision": None if cost is None else cost[best],
     }
-
-
-def f1_at(y: np.ndarray, s: np.ndarray, threshold: float = PAIRED_F1_THRESHOLD) -> float:
-    """F1 when predicting positive for score >= threshold (0 when nothing is positive)."""
-    predicted = s >= threshold
-    positive = y == 1
-    tp = int((predicted & positive).sum())
-    wrong = int((predicted != positive).sum())
-    return 2 * tp / (2 * tp + wrong) if tp + wrong else 0.0
-
-
-@dataclass(frozen=True)
-class PairedDifference:
-    """A paired bootstrap interval of other − base and what it says."""
-
-    metric: str
-    estimate: float
-    low: float
-    high: float
-    replicates: int
-
-    @property
-    def verdict(self) -> str:
-        if self.low > 0:
-            return "better"
-        if self.high < 0:
-            return "worse"
-        return "not distinguishable"
-
-
-def paired_differences(
-    y: np.ndarray,
-    base: np.ndarray,
-    other: np.ndarray,
-    *,
-    replicates: int = PAIRED_REPLICATES,
-    seed: int = PAIRED_SEED,
-) -> list[PairedDifference]:
-    """95 % paired bootstrap intervals of the ROC AUC and F1 differences (other − base).
-
-    Both runs are scored on the same resampled rows in every replicate, and the same seed
-    gives the same row indices for both metrics.
-    """
-    out = []
-    for name, metric in (("ROC AUC", roc_auc), ("F1 at 0.5", f1_at)):
-
-        def statistic(idx: np.ndarray, metric: Callable = metric) -> float:
-            return metric(y[idx], other[idx]) - metric(y[idx], base[idx])
-
-        interval = bootstrap_interval(statistic, y.size, replicates=replicates, seed=seed)
-        out.append(
-            PairedDifference(
-                name, interval.estimate, interval.low, interval.high, interval.replicates
-            )
-        )
-    return out
-
-
-def run_paired_comparison(runs: list[ModelRun]) -> list[dict]:
-    """For each run after the first: paired intervals when it shares the first run's rows."""
-    base = storage.read_predictions(runs[0].storage_key)
-    y = base["y_true"].to_numpy(dtype=np.int8)
-    base_scores = base["score"].to_numpy(dtype=np.float64)
-    results = []
-    for run in runs[1:]:
-        frame = storage.read_predictions(run.storage_key)
-        other_y = frame["y_true"].to_numpy(dtype=np.int8)
-        shared = other_y.size == y.size and np.array_equal(other_y, y)
-        differences: list[PairedDifference] = []
-        if shared:
-            try:
-                differences = paired_differences(
-                    y, base_scores, frame["score"].to_numpy(dtype=np.float64)
-                )
-            except ValueError:  # one class only: ROC AUC is undefined on these rows
-                differences = []
-        results.append({"run": run, "shared_rows": shared, "differences": differences})
-    return results
 
 
 def _parse_critical(line: str) -> tuple[str, str] | None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.core import services as job_services
 from apps.core.jobs import JobDataError, Progress
-from apps.core.models import Job
+from apps.core.models import Job, JobStatus
 from apps.datasets import services as dataset_services
 from apps.datasets.models import DatasetVersion, VersionStatus
 from apps.problems.models import Problem, TaskType
@@ -33,11 +33,15 @@ from mlcore.evaluation import bootstrap_binary, evaluate_binary
 from mlcore.evaluation.abstention import abstention_curve
 from mlcore.evaluation.multiclass_regression import evaluate_multiclass, evaluate_regression
 from mlcore.evaluation.other_intervals import bootstrap_multiclass, bootstrap_regression
+from mlcore.evaluation.paired import paired_bootstrap
 from mlcore.evaluation.segments import segment_metrics
 
 logger = logging.getLogger(__name__)
 
 EVALUATE_KIND = "run_evaluate"
+COMPARE_KIND = "run_compare"
+PAIRED_REPLICATES = 1000
+PAIRED_SEED = 0
 BOOTSTRAP_REPLICATES = 300
 BOOTSTRAP_SEED = 0
 DEFAULT_THRESHOLD = 0.5
@@ -457,3 +461,75 @@ def run_threshold_set(*, run: ModelRun, user: User, threshold: float, reason: st
     )
     run.refresh_from_db()
     return run
+
+
+def _compare_key(runs: list[ModelRun]) -> str:
+    # A threshold change changes F1 and cost at the threshold: it is part of the key.
+    return ",".join(f"{run.pk}@{run.threshold!r}" for run in runs)
+
+
+def run_compare_start(*, runs: list[ModelRun], user: User) -> Job:
+    """The paired-bootstrap job for these runs against the first: reused unless it failed."""
+    key = _compare_key(runs)
+    team = runs[0].problem.team
+    existing = (
+        Job.objects.filter(team=team, kind=COMPARE_KIND, params__key=key)
+        .exclude(status__in=[JobStatus.FAILED, JobStatus.CANCELLED])
+        .order_by("-created_at")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    names = ", ".join(run.name for run in runs[1:])
+    return job_services.job_create(
+        team=team,
+        kind=COMPARE_KIND,
+        title=f"Compare {names} with {runs[0].name}",
+        params={"key": key, "run_ids": [run.pk for run in runs]},
+        user=user,
+    )
+
+
+def _binary_arrays(run: ModelRun) -> tuple[np.ndarray, np.ndarray]:
+    frame = storage.read_predictions(run.storage_key)
+    return frame["y_true"].to_numpy(dtype=np.int8), frame["score"].to_numpy(dtype=np.float64)
+
+
+def run_compare(*, job: Job, progress: Progress) -> dict:
+    """Paired bootstrap of every run against the first, on rows they share."""
+    ids = job.params["run_ids"]
+    runs = {run.pk: run for run in ModelRun.objects.select_related("problem").filter(pk__in=ids)}
+    if len(runs) != len(ids):
+        raise JobDataError("A compared run was deleted; pick the runs again.")
+    base = runs[ids[0]]
+    costs = decision_costs(base.problem)
+    progress(5, f"Reading {base.name}")
+    y, base_scores = _binary_arrays(base)
+    pairs = []
+    for i, run_id in enumerate(ids[1:]):
+        run = runs[run_id]
+        progress(10 + 85 * i // (len(ids) - 1), f"Resampling {run.name} against {base.name}")
+        other_y, other_scores = _binary_arrays(run)
+        shared = other_y.size == y.size and np.array_equal(other_y, y)
+        pair: dict = {"run_id": run.pk, "name": run.name, "shared_rows": shared}
+        if shared:
+            pair["comparison"] = paired_bootstrap(
+                y,
+                base_scores,
+                other_scores,
+                threshold_base=base.threshold,
+                threshold_other=run.threshold,
+                costs=costs,
+                replicates=PAIRED_REPLICATES,
+                seed=PAIRED_SEED,
+            ).to_dict()
+        pairs.append(pair)
+    progress(100, "Paired intervals ready")
+    return _finite(
+        {
+            "base": {"run_id": base.pk, "name": base.name, "threshold": base.threshold},
+            "pairs": pairs,
+            "replicates": PAIRED_REPLICATES,
+            "currency": base.problem.currency,
+        }
+    )

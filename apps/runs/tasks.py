@@ -9,3 +9,9 @@ from apps.runs import services
 def run_evaluate_task(job: Job, progress: Progress) -> dict:
     """Validate an uploaded prediction file, store it as a run, and evaluate it."""
     return services.run_evaluate(job=job, progress=progress)
+
+
+@job_task(services.COMPARE_KIND)
+def run_compare_task(job: Job, progress: Progress) -> dict:
+    """Paired bootstrap intervals of runs against the first one."""
+    return services.run_compare(job=job, progress=progress)

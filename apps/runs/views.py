@@ -360,8 +360,11 @@ def run_compare(request: AppRequest) -> HttpResponse:
         {
             "problem": runs[0].problem,
             "table": run_comparison_table(runs),
-            "paired": selectors.run_paired_comparison(runs) if _all_scored(runs) else None,
-            "replicates": selectors.PAIRED_REPLICATES,
+            "paired_job": (
+                services.run_compare_start(runs=runs, user=request.user)
+                if _all_scored(runs)
+                else None
+            ),
         }
     )
     return render(request, "runs/run_compare.html", context)

@@ -2,12 +2,13 @@ import re
 
 import numpy as np
 from django.test import Client
-from sklearn.metrics import f1_score, roc_auc_score
+from sklearn.metrics import roc_auc_score
 
 from apps.accounts.models import User
+from apps.core.models import Job
 from apps.problems import services as problem_services
 from apps.problems.models import Problem
-from apps.runs import selectors, services
+from apps.runs import services
 from apps.runs.models import ModelRun
 
 
@@ -25,39 +26,20 @@ def _run(problem: Problem, user: User, name: str, y: np.ndarray, s: np.ndarray) 
     )
 
 
-def test_the_paired_bootstrap_matches_a_straightforward_loop_with_the_same_seed() -> None:
-    y, weak, strong = _labels_and_scores()
-    auc, f1 = selectors.paired_differences(y, weak, strong, replicates=200, seed=7)
-    rng = np.random.default_rng(7)
-    auc_diffs, f1_diffs = [], []
-    for _ in range(200):
-        idx = rng.integers(0, y.size, size=y.size)
-        auc_diffs.append(roc_auc_score(y[idx], strong[idx]) - roc_auc_score(y[idx], weak[idx]))
-        f1_diffs.append(
-            f1_score(y[idx], strong[idx] >= 0.5, zero_division=0)
-            - f1_score(y[idx], weak[idx] >= 0.5, zero_division=0)
-        )
-    assert np.isclose(auc.estimate, roc_auc_score(y, strong) - roc_auc_score(y, weak))
-    assert np.allclose([auc.low, auc.high], np.percentile(auc_diffs, [2.5, 97.5]))
-    assert np.allclose([f1.low, f1.high], np.percentile(f1_diffs, [2.5, 97.5]))
-    assert auc.verdict == "better"
-
-
-def test_verdicts_follow_whether_the_interval_excludes_zero() -> None:
-    y, weak, strong = _labels_and_scores()
-    worse, _ = selectors.paired_differences(y, strong, weak, replicates=200)
-    same, _ = selectors.paired_differences(y, strong, strong.copy(), replicates=50)
-    assert worse.verdict == "worse"
-    assert same.verdict == "not distinguishable"
-
-
 def test_the_compare_page_shows_metrics_side_by_side_and_a_paired_verdict(
-    owner_client: Client, problem: Problem, owner: User
-) -> None:
+    owner_client: Client, problem: Problem, owner: User, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001
     y, weak, strong = _labels_and_scores()
     base = _run(problem, owner, "weak", y, weak)
     other = _run(problem, owner, "strong", y, strong)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = owner_client.get(f"/runs/compare/?runs={base.pk},{other.pk}")
+    assert 'id="job-status"' in first.content.decode()
+    job = Job.objects.get(kind="run_compare")
+    assert job.status == "succeeded", job.error
+    # The same selection reuses the finished job instead of resampling again.
     response = owner_client.get(f"/runs/compare/?runs={base.pk},{other.pk}")
+    assert Job.objects.filter(kind="run_compare").count() == 1
     body = response.content.decode()
     assert response.status_code == 200
     for key in ("roc_auc", "pr_auc", "f1", "log_loss", "brier", "ece"):
@@ -68,15 +50,23 @@ def test_the_compare_page_shows_metrics_side_by_side_and_a_paired_verdict(
     expected = roc_auc_score(y, strong) - roc_auc_score(y, weak)
     assert np.isclose(float(diff.group(1)), expected, atol=5e-5)
     assert f'id="paired-{other.pk}"' in body
-    assert re.findall(r'paired-verdict[^"]*">(\w[\w ]*)<', body)[0] == "better"
+    verdicts = dict(
+        re.findall(r'data-metric="(\w+)".*?paired-verdict[^"]*">(\w[\w ]*)<', body, re.S)
+    )
+    assert verdicts["roc_auc"] == "better"
+    auc = job.result["pairs"][0]["comparison"]["roc_auc"]
+    assert np.isclose(auc["estimate"], expected)
+    assert auc["low"] > 0
 
 
 def test_runs_on_different_rows_get_no_paired_interval(
-    owner_client: Client, problem: Problem, owner: User
-) -> None:
+    owner_client: Client, problem: Problem, owner: User, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001
     y, weak, strong = _labels_and_scores()
     base = _run(problem, owner, "weak", y, weak)
     other = _run(problem, owner, "short", y[:100], strong[:100])
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.get(f"/runs/compare/?runs={base.pk}&runs={other.pk}")
     body = owner_client.get(f"/runs/compare/?runs={base.pk}&runs={other.pk}").content.decode()
     assert "Scored on different rows" in body
     assert "paired-verdict" not in body
