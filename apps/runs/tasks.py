@@ -2,7 +2,7 @@
 
 from apps.core.jobs import Progress, job_task
 from apps.core.models import Job
-from apps.runs import services
+from apps.runs import baselines, services
 
 
 @job_task(services.EVALUATE_KIND)
@@ -15,3 +15,9 @@ def run_evaluate_task(job: Job, progress: Progress) -> dict:
 def run_compare_task(job: Job, progress: Progress) -> dict:
     """Paired bootstrap intervals of runs against the first one."""
     return services.run_compare(job=job, progress=progress)
+
+
+@job_task(baselines.TRAIN_KIND)
+def baseline_train_task(job: Job, progress: Progress) -> dict:
+    """Train the baseline ladder and store each rung as an evaluated run."""
+    return baselines.baseline_train(job=job, progress=progress)
