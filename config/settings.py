@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.problems",
     "apps.datasets",
     "apps.runs",
+    "apps.monitors",
     "apps.checklists",
     "apps.dashboard",
 ]
@@ -185,6 +186,13 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "preflight@localhost")
+# SMTP, for monitor notifications (used when EMAIL_BACKEND is the SMTP backend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 LOGGING = {
     "version": 1,
@@ -248,6 +256,14 @@ JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", 60)
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
 JOB_RELAY_INTERVAL_SECONDS = env_int("JOB_RELAY_INTERVAL_SECONDS", 10)
 JOB_SWEEP_INTERVAL_SECONDS = env_int("JOB_SWEEP_INTERVAL_SECONDS", 30)
+# Monitors: how often beat looks for due monitors (each has its own interval) and new
+# runs; webhook deliveries retry with exponential backoff; private targets are refused
+# unless MONITOR_WEBHOOK_ALLOW_PRIVATE (SSRF guard).
+MONITOR_DUE_CHECK_SECONDS = env_int("MONITOR_DUE_CHECK_SECONDS", 60)
+MONITOR_WEBHOOK_ALLOW_PRIVATE = env_bool("MONITOR_WEBHOOK_ALLOW_PRIVATE", False)
+MONITOR_WEBHOOK_TIMEOUT_SECONDS = env_int("MONITOR_WEBHOOK_TIMEOUT_SECONDS", 5)
+MONITOR_DELIVERY_MAX_ATTEMPTS = env_int("MONITOR_DELIVERY_MAX_ATTEMPTS", 5)
+MONITOR_DELIVERY_BACKOFF_SECONDS = env_int("MONITOR_DELIVERY_BACKOFF_SECONDS", 30)
 CELERY_BEAT_SCHEDULE = {
     "relay-unpublished-jobs": {
         "task": "core.job_relay_task",
@@ -260,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-dataset-storage": {
         "task": "datasets.storage_sweep_task",
         "schedule": 3600,
+    },
+    "monitor-due-checks": {
+        "task": "monitors.monitor_due_checks_task",
+        "schedule": MONITOR_DUE_CHECK_SECONDS,
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
