@@ -64,6 +64,13 @@ def label_text(value: object) -> str:
     return str(value).strip()
 
 
+def _label_texts(column: pd.Series) -> pd.Series:
+    """label_text of every value, computed once per distinct value."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    texts = np.array([label_text(v) for v in uniques], dtype=object)
+    return pd.Series(texts[codes], index=column.index)
+
+
 def _missing_mask(column: pd.Series) -> np.ndarray:
     mask = column.isna().to_numpy().copy()
     if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
@@ -108,8 +115,8 @@ def _encode_target(
                 )
             encoded.append(values.to_numpy(dtype=np.float64))
         return encoded[0], encoded[1], [], None
-    train_text = train.map(label_text)
-    eval_text = evaluation.map(label_text)
+    train_text = _label_texts(train)
+    eval_text = _label_texts(evaluation)
     if task == "binary":
         if positive_label is None or not str(positive_label).strip():
             raise BaselineDataError("a binary task needs the positive label")
@@ -160,28 +167,31 @@ def _as_float(column: pd.Series) -> np.ndarray:
 
 
 def _as_text(column: pd.Series) -> pd.Series:
-    mask = _missing_mask(column)
-    text = column.astype(str).str.strip().astype(object)
-    text[mask] = np.nan
-    return text
+    """Stripped text per value (computed once per distinct value); blanks and NA become NaN."""
+    codes, uniques = pd.factorize(column)
+    texts = np.array([str(v).strip() for v in uniques] + [np.nan], dtype=object)
+    texts[:-1][texts[:-1] == ""] = np.nan
+    return pd.Series(texts[codes], index=column.index)  # code -1 picks the trailing NaN
 
 
 def _category_codes(
     train: pd.Series, evaluation: pd.Series
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     counts = train.value_counts(dropna=True)
-    if len(counts) > MAX_CATEGORIES:
-        kept = [str(v) for v in counts.index[: MAX_CATEGORIES - 1]]
-        levels = [*kept, OTHER]
-    else:
-        kept = [str(v) for v in counts.index]
-        levels = kept
-    lookup = {level: float(i) for i, level in enumerate(kept)}
-    other = float(len(kept)) if len(levels) > len(kept) else np.nan
-    train_codes = train.map(lookup).to_numpy(dtype=np.float64, na_value=np.nan).copy()
-    train_codes[np.isnan(train_codes) & train.notna().to_numpy()] = other
+    kept = [
+        str(v) for v in counts.index[: MAX_CATEGORIES - 1 if len(counts) > MAX_CATEGORIES else None]
+    ]
+    levels = [*kept, OTHER] if len(counts) > MAX_CATEGORIES else kept
+    index = pd.Index(kept, dtype=object)
+    train_codes = index.get_indexer(train).astype(np.float64)
+    rare = (train_codes < 0) & train.notna().to_numpy()
+    train_codes[train_codes < 0] = np.nan
+    train_codes[rare] = len(kept)  # only possible when the "(other)" level exists
     # Unseen evaluation levels read as missing: the models have no estimate for them.
-    eval_codes = evaluation.map(lookup).to_numpy(dtype=np.float64, na_value=np.nan)
+    eval_codes = index.get_indexer(evaluation).astype(np.float64)
+    seen_rare = (eval_codes < 0) & (pd.Index(counts.index).get_indexer(evaluation) >= 0)
+    eval_codes[eval_codes < 0] = np.nan
+    eval_codes[seen_rare] = len(kept)
     return train_codes, eval_codes, levels
 
 

@@ -21,6 +21,7 @@ from mlcore.baselines import (
     robustness,
     train_ladder,
 )
+from mlcore.baselines import data as data_module
 from mlcore.baselines import ladder as ladder_module
 
 
@@ -83,6 +84,18 @@ def test_prepare_types_columns_and_drops_constant_all_missing_and_excluded_ones(
     assert np.isnan(prepared.x_train["cat"].to_numpy()[[2, 5]]).all()
     assert prepared.categories["cat"][0] == "a"
     json.dumps(prepared.to_dict(), allow_nan=False)
+
+
+def test_rare_levels_share_an_other_code_and_unseen_levels_read_as_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(data_module, "MAX_CATEGORIES", 3)
+    train = pd.DataFrame({"c": list("aaabbcd"), "y": [1, 0, 1, 0, 1, 0, 1]})
+    evaluation = pd.DataFrame({"c": ["a", "d", "z", None], "y": [1, 0, 1, 0]})
+    prepared = prepare(train, evaluation, "y", "binary", positive_label="1")
+    assert prepared.categories["c"] == ["a", "b", "(other)"]
+    assert prepared.x_train["c"].tolist() == [0, 0, 0, 1, 1, 2, 2]
+    np.testing.assert_array_equal(prepared.x_eval["c"], [0, 2, np.nan, np.nan])
 
 
 def test_multiclass_classes_are_sorted_strings_with_int_codes() -> None:
