@@ -27,3 +27,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PREFLIGHT_ALLOW_DEMO = True
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when it is absent
+# Eager jobs run in the test's thread; a heartbeat thread writing to the same (SQLite,
+# in-memory) test database meanwhile only meets "table is locked". Workers started by the
+# integration tests read their own value from the environment.
+JOB_HEARTBEAT_SECONDS = 3600

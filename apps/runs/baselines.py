@@ -132,6 +132,7 @@ def _columns(prepared: Prepared) -> dict:
 
 def _details(prepared: Prepared, result: BaselineResult) -> dict:
     details = result.to_dict()
+    details |= details.pop("details") or {}  # rule text, AutoML leaderboard… at the top
     details["features"] = prepared.features
     details["dropped_features"] = prepared.dropped
     if result.name in ROBUST_RUNGS and result.model is not None:

@@ -337,3 +337,46 @@ def residual_figure(quantiles: dict) -> go.Figure:
     return _layout(
         figure, height=260, showlegend=False, xaxis={"title": "Residual (prediction − truth)"}
     )
+
+
+KIND_COLOURS = {"uploaded": BLUE, "baseline": GREY, "external": ORANGE}
+
+
+def leaderboard_figure(rows: list[dict], metric_label: str, reference: float | None) -> go.Figure:
+    """Each run's value with its 95 % interval as error bars, best at the top."""
+    figure = go.Figure()
+    for kind, colour in KIND_COLOURS.items():
+        mine = [r for r in rows if r["kind"] == kind and r["value"] is not None]
+        if not mine:
+            continue
+        figure.add_scatter(
+            x=[r["value"] for r in mine],
+            y=[r["name"] for r in mine],
+            mode="markers",
+            marker={"color": colour, "size": 11},
+            name={"uploaded": "Model", "baseline": "Trained baseline", "external": "Reference"}[
+                kind
+            ],
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [(r["high"] - r["value"]) if r["high"] is not None else 0 for r in mine],
+                "arrayminus": [
+                    (r["value"] - r["low"]) if r["low"] is not None else 0 for r in mine
+                ],
+                "color": colour,
+                "thickness": 2,
+                "width": 6,
+            },
+            hovertemplate="%{y}: %{x:.4f}<extra></extra>",
+        )
+    if reference is not None:
+        figure.add_vline(
+            x=reference,
+            line={"color": GREEN, "dash": "dash"},
+            annotation_text="best simple baseline",
+            annotation_position="top",
+        )
+    names = [r["name"] for r in rows if r["value"] is not None]
+    figure.update_yaxes(categoryorder="array", categoryarray=list(reversed(names)), type="category")
+    return _layout(figure, height=max(220, 38 * len(names) + 110), xaxis={"title": metric_label})

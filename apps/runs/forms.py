@@ -4,6 +4,7 @@ from django import forms
 
 from apps.core.forms import StyledFormMixin
 from apps.datasets.models import DatasetVersion
+from apps.runs.models import GateBaseline, ReferenceKind
 
 
 class RunUploadForm(StyledFormMixin, forms.Form):
@@ -69,3 +70,110 @@ class ThresholdForm(StyledFormMixin, forms.Form):
         label="Why this threshold",
         widget=forms.TextInput(attrs={"placeholder": "e.g. recall ≥ 0.9 at a cost ops accepts"}),
     )
+
+
+class BaselineTrainForm(StyledFormMixin, forms.Form):
+    train_version = forms.ModelChoiceField(
+        queryset=DatasetVersion.objects.none(),
+        label="Train on",
+        help_text="The models are fitted on this version only.",
+    )
+    eval_version = forms.ModelChoiceField(
+        queryset=DatasetVersion.objects.none(),
+        label="Evaluate on",
+        help_text="Validation, or test/holdout (each use of a test set is counted).",
+    )
+    automl = forms.BooleanField(
+        required=False, initial=True, label="Run AutoML-lite (a search over pipelines)"
+    )
+    automl_budget_s = forms.IntegerField(
+        min_value=5,
+        max_value=1800,
+        initial=60,
+        label="AutoML time budget (seconds)",
+    )
+    include_forest = forms.BooleanField(
+        required=False,
+        label="Also train a random forest",
+        help_text="About 20× slower than gradient boosting here, and rarely better.",
+    )
+    exclude_columns = forms.CharField(
+        max_length=2000,
+        required=False,
+        label="Columns to leave out",
+        help_text="Comma-separated: ids, and anything not known at decision time.",
+    )
+
+    def __init__(self, *args: object, versions: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["train_version"].queryset = versions
+        self.fields["eval_version"].queryset = versions
+        by_role = {}
+        for version in versions:
+            by_role.setdefault(version.role, version)
+        if "train" in by_role:
+            self.fields["train_version"].initial = by_role["train"].pk
+        for role in ("validation", "test", "holdout"):
+            if role in by_role:
+                self.fields["eval_version"].initial = by_role[role].pk
+                break
+
+
+class ReferenceForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(max_length=100, help_text="e.g. “Senior radiologists (2023 audit)”.")
+    reference_kind = forms.ChoiceField(choices=ReferenceKind.choices, label="Kind")
+    source = forms.CharField(
+        max_length=500, required=False, help_text="The citation, or who measured it and how."
+    )
+    url = forms.URLField(required=False, label="Link", assume_scheme="https")
+    date = forms.CharField(max_length=40, required=False, help_text="When it was measured.")
+    sample_size = forms.IntegerField(required=False, min_value=1, label="Sample size")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: object, metrics: list, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.metric_rows = []
+        for metric in metrics:
+            row = []
+            for part in ("value", "low", "high"):
+                name = f"{metric.key}__{part}"
+                self.fields[name] = forms.FloatField(
+                    required=False,
+                    label=metric.label if part == "value" else f"{part} of the 95 % interval",
+                )
+                row.append(name)
+            self.metric_rows.append((metric, row))
+
+    def metric_values(self) -> dict:
+        out = {}
+        for metric, names in self.metric_rows:
+            entry = {name.split("__")[1]: self.cleaned_data.get(name) for name in names}
+            if any(v is not None for v in entry.values()):
+                out[metric.key] = entry
+        return out
+
+
+class GateForm(StyledFormMixin, forms.Form):
+    metric = forms.ChoiceField(choices=())
+    threshold = forms.FloatField(required=False, help_text="Blank: no absolute line.")
+    baseline = forms.ChoiceField(choices=GateBaseline.choices, required=False)
+    baseline_run = forms.ModelChoiceField(queryset=None, required=False, label="Chosen run")
+    min_abs_change = forms.FloatField(
+        required=False, label="Minimum absolute change", help_text="> 0, in the metric's units."
+    )
+    min_rel_change = forms.FloatField(
+        required=False,
+        label="Minimum relative change",
+        help_text="0–1, a share of |baseline| (so negative R² works).",
+    )
+    mode = forms.ChoiceField(
+        choices=[
+            ("superiority", "Superiority: must beat the baseline by the margin"),
+            ("non_inferiority", "Non-inferiority: may be worse by at most the margin"),
+        ]
+    )
+
+    def __init__(self, *args: object, metrics: list, runs: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].choices = [(m.key, m.label) for m in metrics]
+        self.fields["baseline_run"].queryset = runs

@@ -111,3 +111,42 @@ class ModelRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.model_version}".strip()
+
+
+class GateBaseline(models.TextChoices):
+    NONE = "", "No baseline (threshold only)"
+    BEST_SIMPLE = "best_simple", "The best simple baseline (dummy, one rule, linear)"
+    RUN = "run", "A chosen run or reference"
+
+
+class Gate(models.Model):
+    """A rule every candidate run of a problem is checked against before it may ship.
+
+    Semantics are mlcore.rules': a threshold on the metric and/or a comparison with a
+    baseline (minimum absolute change, minimum relative change over |baseline|,
+    superiority or non-inferiority); ties pass. The metric's direction comes from the
+    metric catalogue, so a gate cannot ask for a "higher" log loss.
+    """
+
+    problem = models.ForeignKey("problems.Problem", on_delete=models.CASCADE, related_name="gates")
+    metric = models.CharField(max_length=30)
+    threshold = models.FloatField(null=True, blank=True)
+    baseline = models.CharField(
+        max_length=20, choices=GateBaseline.choices, blank=True, default=GateBaseline.NONE
+    )
+    baseline_run = models.ForeignKey(
+        ModelRun, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    min_abs_change = models.FloatField(null=True, blank=True)
+    min_rel_change = models.FloatField(null=True, blank=True)
+    mode = models.CharField(max_length=20, default="superiority")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Gate on {self.metric} of {self.problem_id}"

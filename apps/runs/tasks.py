@@ -2,7 +2,7 @@
 
 from apps.core.jobs import Progress, job_task
 from apps.core.models import Job
-from apps.runs import baselines, services
+from apps.runs import baselines, leaderboard, services
 
 
 @job_task(services.EVALUATE_KIND)
@@ -21,3 +21,9 @@ def run_compare_task(job: Job, progress: Progress) -> dict:
 def baseline_train_task(job: Job, progress: Progress) -> dict:
     """Train the baseline ladder and store each rung as an evaluated run."""
     return baselines.baseline_train(job=job, progress=progress)
+
+
+@job_task(leaderboard.VERDICTS_KIND)
+def leaderboard_verdicts_task(job: Job, progress: Progress) -> dict:
+    """Paired verdicts of a problem's runs against its best simple baseline."""
+    return leaderboard.leaderboard_verdicts(job=job, progress=progress)

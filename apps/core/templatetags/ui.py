@@ -103,3 +103,9 @@ def ago(value: object) -> str:
         return "—"
     text = timesince(value, depth=1)
     return "just now" if text.startswith("0\xa0") else f"{text} ago"
+
+
+@register.filter
+def getfield(form: object, name: str) -> object:
+    """A form's bound field by a name built in the template (rows of generated fields)."""
+    return form[name]
