@@ -28,6 +28,7 @@ api.add_router("", problems_router)
 api.add_router("", datasets_router)
 api.add_router("", "apps.checklists.api.router")
 api.add_router("", "apps.runs.api.router")
+api.add_router("", "apps.monitors.api.router")
 
 
 def _error(

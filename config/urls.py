@@ -19,6 +19,7 @@ urlpatterns = [
     path("problems/", include("apps.problems.urls")),
     path("datasets/", include("apps.datasets.urls")),
     path("runs/", include("apps.runs.urls")),
+    path("monitors/", include("apps.monitors.urls")),
     path("checklists/", include("apps.checklists.urls")),
     path("", include("apps.core.urls")),
     path("api/v1/", api.urls),

@@ -1,0 +1,118 @@
+"""Plotly figures for monitors, built from plain rows (no ORM), and inline SVG sparklines."""
+
+import plotly.graph_objects as go
+
+STATE_COLOURS = {"ok": "#2fb344", "warn": "#f59f00", "breach": "#d63939", "no_data": "#868e96"}
+FONT = {"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12}
+
+
+def history_figure(rows: list[dict], *, metric_label: str) -> go.Figure:
+    """Value per check over time, the threshold line, the warning band shaded, breaches red.
+
+    `rows` hold at, value, state, threshold_line, warning_line, baseline_line, sentence.
+    Lines are drawn per check because a break-even line moves with the costs.
+    """
+    x = [r["at"] for r in rows]
+    figure = go.Figure()
+    if any(r["warning_line"] is not None for r in rows):
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=[r["threshold_line"] for r in rows],
+                mode="lines",
+                line={"width": 0, "shape": "hv"},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=[r["warning_line"] for r in rows],
+                mode="lines",
+                line={"width": 0, "shape": "hv"},
+                fill="tonexty",
+                fillcolor="rgba(245, 159, 0, 0.18)",
+                name="Warning band",
+                hoverinfo="skip",
+            )
+        )
+    if any(r["threshold_line"] is not None for r in rows):
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=[r["threshold_line"] for r in rows],
+                mode="lines",
+                line={"color": "#d63939", "dash": "dash", "width": 1.5, "shape": "hv"},
+                name="Threshold",
+                hovertemplate="Threshold %{y:.4g}<extra></extra>",
+            )
+        )
+    if any(r["baseline_line"] is not None for r in rows):
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=[r["baseline_line"] for r in rows],
+                mode="lines",
+                line={"color": "#6c7a91", "dash": "dot", "width": 1.5, "shape": "hv"},
+                name="Baseline line",
+                hovertemplate="Baseline line %{y:.4g}<extra></extra>",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=[r["value"] for r in rows],
+            mode="lines+markers",
+            line={"color": "#206bc4", "width": 2},
+            marker={
+                "color": [STATE_COLOURS.get(r["state"], "#868e96") for r in rows],
+                "size": [11 if r["state"] == "breach" else 7 for r in rows],
+                "line": {"width": 1, "color": "white"},
+            },
+            customdata=[[r["state"], r["sentence"]] for r in rows],
+            name=metric_label,
+            hovertemplate="%{y:.4g} — %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        margin={"l": 56, "r": 16, "t": 16, "b": 40},
+        height=320,
+        yaxis={"title": metric_label, "gridcolor": "#eef1f4"},
+        xaxis={"gridcolor": "#eef1f4"},
+        legend={"orientation": "h", "y": -0.2},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        font=FONT,
+    )
+    return figure
+
+
+def sparkline_svg(points: list[tuple], *, width: int = 120, height: int = 28) -> dict:
+    """Coordinates for an inline SVG sparkline: a polyline and the last point's colour.
+
+    Inline SVG, not plotly: a dashboard of 200 cards must not load 200 charts.
+    """
+    values = [v for v, _ in points if v is not None]
+    if not values:
+        return {"polyline": "", "last": None, "colour": STATE_COLOURS["no_data"]}
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = width / max(len(points) - 1, 1)
+    coords = []
+    for i, (value, _) in enumerate(points):
+        if value is None:
+            continue
+        y = height - 2 - (value - low) / span * (height - 4)
+        coords.append(f"{i * step:.1f},{y:.1f}")
+    last_value, last_state = points[-1]
+    last_xy = coords[-1].split(",") if coords else ["0", "0"]
+    return {
+        "polyline": " ".join(coords),
+        "last": last_value,
+        "x": last_xy[0],
+        "y": last_xy[1],
+        "colour": STATE_COLOURS.get(last_state, STATE_COLOURS["no_data"]),
+        "width": width,
+        "height": height,
+    }
