@@ -11,7 +11,8 @@ from apps.core.api import responses
 from apps.core.scoping import get_for_team_or_404
 from apps.datasets.models import DatasetVersion
 from apps.problems.models import Problem
-from apps.runs import services
+from apps.runs import baselines, services
+from apps.runs import leaderboard as board_services
 from apps.runs.models import ModelRun
 
 router = Router(tags=["runs"])
@@ -128,4 +129,175 @@ def run_get(request: HttpRequest, run_id: int) -> dict:
         "threshold_set_at": run.threshold_set_at,
         "job_id": run.job_id,
         "created_at": run.created_at,
+    }
+
+
+class BaselineTrainIn(Schema):
+    train_version_id: int
+    eval_version_id: int
+    automl_budget_s: float | None = baselines.DEFAULT_AUTOML_BUDGET_S
+    include_forest: bool = False
+    exclude_columns: list[str] = []
+
+
+def _problem_for(request: HttpRequest, problem_id: int) -> Problem:
+    return get_for_team_or_404(
+        Problem.objects.select_related("team"), request.auth.team_id, pk=problem_id
+    )
+
+
+def _version_for(request: HttpRequest, version_id: int) -> DatasetVersion:
+    return get_for_team_or_404(
+        DatasetVersion.objects.select_related("dataset"),
+        request.auth.team_id,
+        team_field="dataset__problem__team",
+        pk=version_id,
+    )
+
+
+@router.post(
+    "/problems/{problem_id}/baselines",
+    response=responses(RunAccepted, 403, 404, status=202),
+    summary="Train the baseline ladder (dummy, one rule, linear, boosting, AutoML-lite) in a job",
+)
+def baseline_train(request: HttpRequest, problem_id: int, payload: BaselineTrainIn) -> Status:
+    problem = _problem_for(request, problem_id)
+    job = baselines.baseline_train_start(
+        problem=problem,
+        user=request.auth.user,
+        train_version=_version_for(request, payload.train_version_id),
+        eval_version=_version_for(request, payload.eval_version_id),
+        automl_budget_s=payload.automl_budget_s,
+        include_forest=payload.include_forest,
+        exclude_columns=payload.exclude_columns,
+    )
+    return Status(
+        202, {"job_id": job.pk, "status": job.status, "status_url": f"/api/v1/jobs/{job.pk}"}
+    )
+
+
+class MetricValueIn(Schema):
+    value: float
+    low: float | None = None
+    high: float | None = None
+
+
+class ReferenceIn(Schema):
+    name: str
+    reference_kind: str
+    metrics: dict[str, MetricValueIn]
+    source: str = ""
+    url: str = ""
+    date: str = ""
+    sample_size: int | None = None
+    notes: str = ""
+
+
+class ReferenceOut(Schema):
+    id: int
+    name: str
+    kind: str
+    details: dict
+    metrics: dict
+
+
+@router.post(
+    "/problems/{problem_id}/references",
+    response=responses(ReferenceOut, 403, 404, status=201),
+    summary="Record an external baseline: a human expert, published result, standard or system",
+)
+def reference_create(request: HttpRequest, problem_id: int, payload: ReferenceIn) -> Status:
+    data = payload.dict()
+    run = baselines.reference_create(
+        problem=_problem_for(request, problem_id), user=request.auth.user, **data
+    )
+    return Status(
+        201,
+        {
+            "id": run.pk,
+            "name": run.name,
+            "kind": run.kind,
+            "details": run.details,
+            "metrics": run.evaluation,
+        },
+    )
+
+
+class GateCheckOut(Schema):
+    gate_id: int
+    state: str
+    sentence: str
+    value: float | None
+    baseline_value: float | None
+
+
+class EntryOut(Schema):
+    run_id: int
+    name: str
+    kind: str
+    value: float | None
+    interval: dict | None
+    gain: float | None
+    cost_per_decision: float | None
+    cost_per_month: float | None
+    is_reference: bool
+    verdict: dict | None
+    gate_status: str | None
+    gates: list[GateCheckOut]
+
+
+class LeaderboardOut(Schema):
+    metric: str
+    higher_is_better: bool
+    reference_run_id: int | None
+    reference_value: float | None
+    verdicts_status: str | None
+    verdicts_job_id: UUID | None
+    entries: list[EntryOut]
+
+
+@router.get(
+    "/problems/{problem_id}/leaderboard",
+    response=responses(LeaderboardOut, 404),
+    summary="Every run on the primary metric: interval, gain, cost, gates and paired verdicts",
+)
+def leaderboard_get(request: HttpRequest, problem_id: int) -> dict:
+    board = board_services.leaderboard(_problem_for(request, problem_id))
+    # The verdicts are resampled in a job, started on the first read of this board state;
+    # poll verdicts_job_id (or this route) until verdicts_status is "succeeded".
+    job = board_services.verdicts_job(board, user=request.auth.user, start=True)
+    board_services.attach_verdicts(board, job)
+    return {
+        "metric": board["metric"].key,
+        "higher_is_better": board["metric"].higher_is_better,
+        "reference_run_id": board["reference"].pk if board["reference"] else None,
+        "reference_value": board["reference_value"],
+        "verdicts_status": job.status if job else None,
+        "verdicts_job_id": job.pk if job else None,
+        "entries": [
+            {
+                "run_id": e.run.pk,
+                "name": e.run.name,
+                "kind": e.run.kind,
+                "value": e.value,
+                "interval": e.interval,
+                "gain": e.gain,
+                "cost_per_decision": e.cost_per_decision,
+                "cost_per_month": e.cost_per_month,
+                "is_reference": e.is_reference,
+                "verdict": e.verdict,
+                "gate_status": e.gate_status,
+                "gates": [
+                    {
+                        "gate_id": c.gate.pk,
+                        "state": c.state,
+                        "sentence": c.sentence,
+                        "value": c.value,
+                        "baseline_value": c.baseline_value,
+                    }
+                    for c in e.gates
+                ],
+            }
+            for e in board["entries"]
+        ],
     }

@@ -7,6 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.accounts.models import Team, User
 from apps.core.models import Job
+from apps.datasets import services as dataset_services
+from apps.datasets.models import DatasetVersion
 from apps.problems import services as problem_services
 from apps.problems.models import Problem
 from apps.runs import services
@@ -78,3 +80,40 @@ def private_dataset_storage(settings, tmp_path) -> None:  # noqa: ANN001
             "OPTIONS": {"location": str(tmp_path / "datasets")},
         },
     }
+
+
+def planted(rows: int, seed: int) -> pd.DataFrame:
+    """`signal` > 0.6 decides the label 90 % of the time; `noise` and `city` carry nothing."""
+    rng = np.random.default_rng(seed)
+    signal = rng.uniform(0, 1, rows)
+    flip = rng.random(rows) < 0.1
+    label = np.where((signal > 0.6) ^ flip, "yes", "no")
+    return pd.DataFrame(
+        {
+            "signal": signal.round(4),
+            "noise": rng.normal(0, 1, rows).round(4),
+            "city": rng.choice(["Oslo", "Lima", "Pune"], rows),
+            "churned": label,
+        }
+    )
+
+
+@pytest.fixture
+def versions(problem: Problem, owner: User) -> tuple[DatasetVersion, DatasetVersion]:
+    train = dataset_services.dataset_version_create_from_frame(
+        problem=problem,
+        user=owner,
+        name="customers",
+        role="train",
+        frame=planted(600, 1),
+        filename="train.csv",
+    )
+    test = dataset_services.dataset_version_create_from_frame(
+        problem=problem,
+        user=owner,
+        name="customers-test",
+        role="test",
+        frame=planted(400, 2),
+        filename="test.csv",
+    )
+    return train, test
