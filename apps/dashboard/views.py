@@ -1,4 +1,5 @@
-"""The team overview."""
+"""The team overview: every problem with its monitors (worst first) and checklist score,
+recent runs and jobs in progress; the board refreshes itself through htmx polling."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -6,17 +7,65 @@ from django.views.decorators.http import require_GET
 
 from apps.accounts.decorators import team_required
 from apps.accounts.http import AppRequest
+from apps.checklists.models import Checklist
+from apps.checklists.selectors import checklist_summaries
 from apps.core import selectors as job_selectors
+from apps.monitors.selectors import problem_board
 from apps.problems import selectors as problem_selectors
+from apps.problems.models import Problem
 from apps.problems.sections import completeness
+from apps.runs.models import ModelRun
+
+# How often the board asks for fresh states (tests shorten it).
+POLL_SECONDS = 10
+STATE_FILTERS = (
+    ("", "All"),
+    ("breach", "Breach"),
+    ("warn", "Warning"),
+    ("ok", "OK"),
+    ("no_data", "No data"),
+)
+RUN_LIMIT = 6
+ML_TEST_SCORE = "ml_test_score"
+
+
+def _ml_test_scores(problems: list[Problem]) -> dict[int, str]:
+    """The ML Test Score of problems whose checklist exists (no checklist is created here)."""
+    checklists = list(
+        Checklist.objects.filter(problem__in=problems, key=ML_TEST_SCORE).select_related("template")
+    )
+    return {s.checklist.problem_id: s.score_text for s in checklist_summaries(checklists)}
+
+
+def _board_context(request: AppRequest) -> dict:
+    q = request.GET.get("q", "").strip()[:100]
+    state = request.GET.get("state", "")
+    state = state if state in dict(STATE_FILTERS) else ""
+    problems = list(problem_selectors.problem_list_for_team(request.team, search=q))
+    cards = problem_board(problems, state=state)
+    scores = _ml_test_scores([card.problem for card in cards])
+    for card in cards:
+        card.completeness = completeness(card.problem).percent
+        card.ml_test_score = scores.get(card.problem.pk)
+    return {
+        "cards": cards,
+        "q": q,
+        "state": state,
+        "state_filters": STATE_FILTERS,
+        "poll_seconds": POLL_SECONDS,
+        "has_problems": bool(problems) or bool(q),
+        "recent_runs": ModelRun.objects.filter(problem__team=request.team)
+        .select_related("problem")
+        .order_by("-created_at", "-id")[:RUN_LIMIT],
+        "active_jobs": list(job_selectors.job_active_for_team(request.team)[:8]),
+    }
 
 
 @require_GET
 @team_required
 def home(request: AppRequest) -> HttpResponse:
-    problems = list(problem_selectors.problem_list_for_team(request.team)[:8])
-    context = {
-        "recent_jobs": job_selectors.job_list_for_team(request.team, limit=8),
-        "problem_rows": [(problem, completeness(problem)) for problem in problems],
-    }
+    context = _board_context(request)
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "dashboard/home.html#dashboard-board", context)
+    context["recent_jobs"] = job_selectors.job_list_for_team(request.team, limit=8)
     return render(request, "dashboard/home.html", context)

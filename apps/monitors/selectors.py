@@ -1,9 +1,12 @@
 """Reads for monitors: lists, check history, sparkline series, the notification log."""
 
+from dataclasses import dataclass, field
+
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from apps.accounts.models import Team
+from apps.monitors.charts import sparkline_svg
 from apps.monitors.models import Channel, Check, CheckState, Monitor, Notification
 from apps.problems.models import Problem
 
@@ -69,3 +72,59 @@ def notification_list_for_team(team: Team, *, limit: int = 200) -> QuerySet[Noti
         .prefetch_related("attempt_log")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+CARD_MONITORS = 4
+
+
+@dataclass
+class ProblemCard:
+    """One problem on the team dashboard: its worst monitor state and the monitors to show."""
+
+    problem: Problem
+    state: str
+    monitors: list[Monitor]
+    hidden: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def problem_board(
+    problems: list[Problem], *, state: str = "", card_monitors: int = CARD_MONITORS
+) -> list[ProblemCard]:
+    """Cards for the problems, worst state first, each with up to `card_monitors` monitors
+    (breaches and warnings first) carrying a `spark` (inline SVG points).
+
+    Two queries however many problems, monitors and checks: the monitors, and one window
+    query for the sparkline values of the monitors shown.
+    """
+    by_problem: dict[int, list[Monitor]] = {p.pk: [] for p in problems}
+    monitors = Monitor.objects.filter(problem_id__in=list(by_problem), active=True).only(
+        "pk", "problem_id", "name", "kind", "metric", "state", "last_value", "last_checked_at"
+    )
+    for monitor in monitors:
+        by_problem[monitor.problem_id].append(monitor)
+    cards = []
+    for problem in problems:
+        ordered = sort_worst_first(by_problem[problem.pk])
+        counts: dict[str, int] = {}
+        for monitor in ordered:
+            counts[monitor.state] = counts.get(monitor.state, 0) + 1
+        worst = ordered[0].state if ordered else ""
+        if state and worst != state:
+            continue
+        cards.append(
+            ProblemCard(
+                problem=problem,
+                state=worst,
+                monitors=ordered[:card_monitors],
+                hidden=max(0, len(ordered) - card_monitors),
+                counts=counts,
+            )
+        )
+    shown = [m.pk for card in cards for m in card.monitors]
+    series = sparkline_values(shown)
+    for card in cards:
+        for monitor in card.monitors:
+            monitor.spark = sparkline_svg(series.get(monitor.pk, []))
+    cards.sort(key=lambda c: STATE_ORDER.get(c.state, 4) if c.state in ("breach", "warn") else 5)
+    return cards
