@@ -60,7 +60,8 @@ class Monitor(models.Model):
     metric = models.CharField(max_length=30, blank=True)
     segment_column = models.CharField(max_length=100, blank=True)
     segment_value = models.CharField(max_length=200, blank=True)
-    direction = models.CharField(max_length=10, choices=Direction.choices, default="higher")
+    # Blank: the catalogue's direction for the metric.
+    direction = models.CharField(max_length=10, choices=Direction.choices, blank=True)
     threshold = models.FloatField(null=True, blank=True)
     warning_band = models.FloatField(null=True, blank=True)
     baseline_run = models.ForeignKey(
