@@ -15,7 +15,7 @@ import pandas as pd
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -698,8 +698,9 @@ def monitor_due_ids(*, now: object | None = None, limit: int = 5000) -> list[tup
     return claimed
 
 
-def versions_for_drift(problem: Problem) -> list[DatasetVersion]:
-    return list(
+def versions_for_drift(problem: Problem) -> QuerySet[DatasetVersion]:
+    """Ready dataset versions of the problem, the choices of a drift reference."""
+    return (
         DatasetVersion.objects.filter(dataset__problem=problem, status=VersionStatus.READY)
         .select_related("dataset")
         .order_by("dataset__name", "-number")
