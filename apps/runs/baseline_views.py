@@ -16,7 +16,7 @@ from apps.problems.models import Problem
 from apps.runs import baselines, charts
 from apps.runs import leaderboard as board_services
 from apps.runs.forms import BaselineTrainForm, GateForm, ReferenceForm
-from apps.runs.metrics import metrics_for_task
+from apps.runs.metrics import METRICS, metrics_for_task
 from apps.runs.models import Gate, ModelRun, RunStatus
 
 
@@ -97,9 +97,15 @@ def _board_context(request: AppRequest, problem: Problem, gate_form: GateForm | 
     board = board_services.leaderboard(problem)
     job = board_services.verdicts_job(board, user=request.user, start=True)
     board_services.attach_verdicts(board, job)
+    seen: dict[str, int] = {}
+    for e in board["entries"]:
+        seen[e.run.name] = seen.get(e.run.name, 0) + 1
     rows = [
         {
-            "name": e.run.name,
+            # The chart's rows are categories: two runs called alike need distinct labels.
+            "name": e.run.name
+            if seen[e.run.name] == 1
+            else f"{e.run.name} ({e.run.get_kind_display().lower()})",
             "kind": e.run.kind,
             "value": e.value,
             "low": (e.interval or {}).get("low"),
@@ -114,6 +120,9 @@ def _board_context(request: AppRequest, problem: Problem, gate_form: GateForm | 
         runs=runs,
         initial={"metric": board["metric"].key, "baseline": "best_simple"},
     )
+    for gate in board["gates"]:
+        gate.label = METRICS[gate.metric].label
+        gate.higher_is_better = METRICS[gate.metric].higher_is_better
     return {
         **board,
         "verdict_job": job,

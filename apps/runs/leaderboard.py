@@ -129,11 +129,15 @@ class GateCheck:
     baseline_name: str | None
 
 
-def check_gates(run: ModelRun, gates: list[Gate], reference: ModelRun | None) -> list[GateCheck]:
-    """Every gate checked against the run (the reference is the best simple baseline)."""
+def check_gates(run: ModelRun, gates: list[Gate], candidates: list[ModelRun]) -> list[GateCheck]:
+    """Every gate checked against the run; "best simple baseline" is chosen per gate metric."""
     checks = []
     for gate in gates:
-        base_run = reference if gate.baseline == GateBaseline.BEST_SIMPLE else gate.baseline_run
+        metric = METRICS[gate.metric]
+        if gate.baseline == GateBaseline.BEST_SIMPLE:
+            base_run = best_simple_baseline(candidates, metric)
+        else:
+            base_run = gate.baseline_run
         compares = gate.baseline != GateBaseline.NONE
         base_value = run_metric_value(base_run, gate.metric) if compares and base_run else None
         rule = gate_rule(gate, base_run.name if base_run else None)
@@ -152,6 +156,14 @@ def check_gates(run: ModelRun, gates: list[Gate], reference: ModelRun | None) ->
             )
         )
     return checks
+
+
+def run_gate_checks(run: ModelRun) -> list[GateCheck] | None:
+    """The problem's gates checked against one uploaded run (None: no gates or not a candidate)."""
+    gates = list(run.problem.gates.select_related("baseline_run"))
+    if not gates or run.kind != RunKind.UPLOADED or run.status != RunStatus.READY:
+        return None
+    return check_gates(run, gates, ready_runs(run.problem))
 
 
 def gate_status(checks: list[GateCheck]) -> str | None:
@@ -241,7 +253,7 @@ def leaderboard(problem: Problem) -> dict:
             is_reference=reference is not None and run.pk == reference.pk,
         )
         if gates and run.kind == RunKind.UPLOADED:
-            entry.gates = check_gates(run, gates, reference)
+            entry.gates = check_gates(run, gates, runs)
             entry.gate_status = gate_status(entry.gates)
         entries.append(entry)
     entries.sort(key=lambda e: _sort_key(e, metric.higher_is_better))

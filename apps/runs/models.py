@@ -112,6 +112,11 @@ class ModelRun(models.Model):
     def __str__(self) -> str:
         return f"{self.name} {self.model_version}".strip()
 
+    def get_reference_kind_display(self) -> str:
+        """The label of an external reference's kind (stored in `details`)."""
+        kind = (self.details or {}).get("reference_kind", "")
+        return dict(ReferenceKind.choices).get(kind, "External reference")
+
 
 class GateBaseline(models.TextChoices):
     NONE = "", "No baseline (threshold only)"

@@ -17,6 +17,7 @@ from apps.datasets.uploads import TOO_LARGE_ATTRIBUTE, upload_too_large_message
 from apps.problems.models import Problem, TaskType
 from apps.runs import charts, selectors, services
 from apps.runs.forms import RunUploadForm, ThresholdForm
+from apps.runs.leaderboard import run_gate_checks
 from apps.runs.metrics import primary_metric, run_comparison_table, run_metric_value
 from apps.runs.models import ModelRun, RunStatus
 
@@ -284,6 +285,7 @@ def run_detail(request: AppRequest, run_id: int) -> HttpResponse:
     if run.status == RunStatus.READY:
         context.update(_charts(run))
         context["headline"] = _headline(run)
+        context["gate_checks"] = run_gate_checks(run)
     if run.status == RunStatus.READY and run.task == TaskType.BINARY:
         context.update(_panel_context(run, run.threshold))
         context.update(_abstention_context(run, request.GET.get("target")))
