@@ -31,3 +31,5 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns 
 # in-memory) test database meanwhile only meets "table is locked". Workers started by the
 # integration tests read their own value from the environment.
 JOB_HEARTBEAT_SECONDS = 3600
+# The demo seed's AutoML search (10 s in `make run`) is cut short in tests that seed it.
+PREFLIGHT_DEMO_AUTOML_BUDGET_S = 2

@@ -65,8 +65,29 @@ def test_seed_demo_adds_an_evaluated_run_on_the_test_split(db: None) -> None:
 
     seed()
     seed()
-    run = ModelRun.objects.get(problem__team__slug="demo")
+    run = ModelRun.objects.get(problem__team__slug="demo", kind="uploaded")
     assert run.status == "ready"
     assert run.dataset_version.role == "test"
-    assert run.dataset_version.evaluation_count == 1
+    # Looked at twice, once each by the uploaded run and by the baseline ladder.
+    assert run.dataset_version.evaluation_count == 2
     assert run.evaluation["roc_auc"] > 0.95
+
+
+def test_seed_demo_trains_the_ladder_once_for_a_full_leaderboard(db: None) -> None:
+    from apps.problems.models import Problem
+    from apps.runs import leaderboard
+    from apps.runs.models import ModelRun
+
+    seed()
+    seed()
+    baselines = ModelRun.objects.filter(kind="baseline")
+    assert sorted(baselines.values_list("baseline_key", flat=True)) == sorted(
+        ["dummy", "one_rule", "linear", "gradient_boosting", "automl"]
+    )
+    assert all(run.status == "ready" for run in baselines)
+    assert ModelRun.objects.filter(kind="external").count() == 1
+    problem = Problem.objects.get(team__slug="demo")
+    assert problem.gates.count() == 2
+    board = leaderboard.leaderboard(problem)
+    assert board["reference"] is not None
+    assert len(board["entries"]) == 7

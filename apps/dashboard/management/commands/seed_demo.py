@@ -173,7 +173,9 @@ class Command(BaseCommand):
                 "user_id": user.pk,
                 "train_version_id": versions.get(role="train").pk,
                 "eval_version_id": versions.get(role="test").pk,
-                "automl_budget_s": DEMO_AUTOML_BUDGET_S,
+                "automl_budget_s": getattr(
+                    settings, "PREFLIGHT_DEMO_AUTOML_BUDGET_S", DEMO_AUTOML_BUDGET_S
+                ),
                 "include_forest": False,
                 "exclude_columns": ["case_id"],
             }
