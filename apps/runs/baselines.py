@@ -226,6 +226,8 @@ def baseline_train(*, job: Job, progress: Progress) -> dict:
         include_forest=p.get("include_forest", False),
         automl_budget_s=p.get("automl_budget_s"),
         n_jobs=-1,
+        # The regression dummy predicts the constant that is best for the metric judged.
+        regression_metric="mae" if problem.primary_metric == "mae" else "rmse",
         on_progress=on_progress,
         should_stop=_should_stop(job, started),
     )

@@ -1,6 +1,7 @@
 """The baseline ladder as a job, external references, gates and the leaderboard."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -183,8 +184,15 @@ def test_gates_follow_the_rule_semantics_on_runs(
 ) -> None:
     gate = leaderboard.gate_create(problem=problem, user=owner, metric="roc_auc", **kwargs)
     run = ModelRun(task="binary", evaluation={"roc_auc": value}, threshold=0.5, name="m")
-    reference = ModelRun(task="binary", evaluation={"roc_auc": base}, threshold=0.5, name="b")
-    (check,) = leaderboard.check_gates(run, [gate], reference if base is not None else None)
+    reference = ModelRun(
+        task="binary",
+        kind="baseline",
+        baseline_key="linear",
+        name="b",
+        evaluation={"roc_auc": base},
+        threshold=0.5,
+    )
+    (check,) = leaderboard.check_gates(run, [gate], [reference] if base is not None else [])
     assert check.state == state
     if state == "breach":
         assert "0.8" in check.sentence
@@ -197,11 +205,18 @@ def test_a_gate_on_negative_r2_uses_the_absolute_baseline(team: Team, owner: Use
     gate = leaderboard.gate_create(
         problem=price, user=owner, metric="r2", baseline="best_simple", min_rel_change=0.5
     )
-    base = ModelRun(task="regression", evaluation={"r2": -0.4}, threshold=0.5, name="dummy")
+    base = ModelRun(
+        task="regression",
+        kind="baseline",
+        baseline_key="dummy",
+        name="dummy",
+        evaluation={"r2": -0.4},
+        threshold=0.5,
+    )
     ok = ModelRun(task="regression", evaluation={"r2": -0.2}, threshold=0.5, name="m")
     bad = ModelRun(task="regression", evaluation={"r2": -0.21}, threshold=0.5, name="m")
-    assert leaderboard.check_gates(ok, [gate], base)[0].state == "ok"
-    assert leaderboard.check_gates(bad, [gate], base)[0].state == "breach"
+    assert leaderboard.check_gates(ok, [gate], [base])[0].state == "ok"
+    assert leaderboard.check_gates(bad, [gate], [base])[0].state == "breach"
 
 
 def test_invalid_gates_name_the_field(problem: Problem, owner: User) -> None:
@@ -285,3 +300,63 @@ def test_outsiders_get_404_and_viewers_cannot_train(
         assert outsider_client.get(url).status_code == 404
     assert viewer_client.get(f"/runs/problems/{problem.pk}/leaderboard/").status_code == 200
     assert viewer_client.get(f"/runs/problems/{problem.pk}/baselines/").status_code == 403
+
+
+def test_a_regression_ladder_judged_by_mae_fits_the_median_dummy(
+    team: Team,
+    owner: User,
+    django_capture_on_commit_callbacks,  # noqa: ANN001
+) -> None:
+    import numpy as np
+
+    price = problem_services.problem_create(
+        team=team,
+        user=owner,
+        source="web",
+        title="Price",
+        task_type="regression",
+        target_column="price",
+        primary_metric="mae",
+    )
+    rng = np.random.default_rng(3)
+
+    def frame(rows: int) -> pd.DataFrame:
+        size = rng.uniform(20, 200, rows).round(1)
+        return pd.DataFrame(
+            {
+                "size": size,
+                "rooms": rng.integers(1, 6, rows),
+                "price": (size * 3 + rng.exponential(40, rows)).round(2),
+            }
+        )
+
+    from apps.datasets import services as dataset_services
+
+    train, test = (
+        dataset_services.dataset_version_create_from_frame(
+            problem=price,
+            user=owner,
+            name=name,
+            role=role,
+            frame=frame(rows),
+            filename=name,
+        )
+        for name, role, rows in (("train.csv", "train", 500), ("test.csv", "test", 300))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        job = baselines.baseline_train_start(
+            problem=price,
+            user=owner,
+            train_version=train,
+            eval_version=test,
+            automl_budget_s=None,
+        )
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    runs = {r.baseline_key: r for r in ModelRun.objects.filter(problem=price)}
+    assert runs["dummy"].task == "regression"
+    assert runs["dummy"].details["params"].get("strategy") == "median"
+    assert runs["linear"].evaluation["mae"] < runs["dummy"].evaluation["mae"]
+    board = leaderboard.leaderboard(price)
+    assert board["metric"].key == "mae"
+    assert board["entries"][0].value <= board["entries"][-1].value
