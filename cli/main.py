@@ -5,6 +5,12 @@
     preflight jobs wait JOB_ID        poll until the job ends (exit 1 if it failed)
     preflight datasets upload PROBLEM_ID FILE --name NAME --role ROLE [--wait]
     preflight datasets get VERSION_ID a dataset version with its profile and warnings
+    preflight runs upload PROBLEM_ID FILE --name NAME [--wait]
+    preflight runs get RUN_ID         a run with its metrics and intervals
+    preflight baselines train PROBLEM_ID --train VERSION_ID --eval VERSION_ID [--wait]
+    preflight leaderboard PROBLEM_ID [--check RUN_ID]
+                                      the board; with --check, exit 1 unless that run
+                                      passes every gate (a CI step before shipping)
 
 Standard library only, so a CI image needs nothing but this package.
 """
@@ -60,6 +66,10 @@ class Client:
         content_type = f"multipart/form-data; boundary={boundary}"
         return self._request("POST", path, b"".join(parts), content_type=content_type)
 
+    def post_json(self, path: str, payload: dict) -> dict:
+        body = json.dumps(payload).encode()
+        return self._request("POST", path, body, content_type="application/json")
+
     def _request(
         self, method: str, path: str, body: bytes | None = None, *, content_type: str = ""
     ) -> dict:
@@ -106,11 +116,7 @@ def cmd_datasets_upload(client: Client, args: argparse.Namespace) -> int:
     if args.period_end:
         fields["period_end"] = args.period_end
     accepted = client.post_multipart(f"/problems/{args.problem_id}/datasets", fields, path)
-    if not args.wait:
-        _print(accepted)
-        return 0
-    args.job_id = accepted["job_id"]
-    return cmd_jobs_wait(client, args)
+    return _wait_or_print(client, args, accepted)
 
 
 def cmd_datasets_get(client: Client, args: argparse.Namespace) -> int:
@@ -133,6 +139,118 @@ def cmd_jobs_wait(client: Client, args: argparse.Namespace) -> int:
             )
             return 1
         time.sleep(args.interval)
+
+
+def _wait_or_print(client: Client, args: argparse.Namespace, accepted: dict) -> int:
+    if not args.wait:
+        _print(accepted)
+        return 0
+    args.job_id = accepted["job_id"]
+    return cmd_jobs_wait(client, args)
+
+
+def cmd_runs_upload(client: Client, args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"No such file: {path}", file=sys.stderr)
+        return 2
+    fields = {"name": args.name}
+    for field in (
+        "model_version",
+        "y_true_column",
+        "score_column",
+        "proba_columns",
+        "segment_columns",
+        "notes",
+    ):
+        if getattr(args, field):
+            fields[field] = getattr(args, field)
+    if args.dataset_version:
+        fields["dataset_version_id"] = str(args.dataset_version)
+    accepted = client.post_multipart(f"/problems/{args.problem_id}/runs", fields, path)
+    return _wait_or_print(client, args, accepted)
+
+
+def cmd_runs_get(client: Client, args: argparse.Namespace) -> int:
+    _print(client.get(f"/runs/{args.run_id}"))
+    return 0
+
+
+def cmd_baselines_train(client: Client, args: argparse.Namespace) -> int:
+    payload = {
+        "train_version_id": args.train,
+        "eval_version_id": args.eval,
+        "automl_budget_s": None if args.no_automl else args.automl_budget,
+        "include_forest": args.forest,
+        "exclude_columns": [c.strip() for c in (args.exclude or "").split(",") if c.strip()],
+    }
+    accepted = client.post_json(f"/problems/{args.problem_id}/baselines", payload)
+    return _wait_or_print(client, args, accepted)
+
+
+def cmd_leaderboard(client: Client, args: argparse.Namespace) -> int:
+    board = client.get(f"/problems/{args.problem_id}/leaderboard")
+    if args.check is None:
+        _print(board)
+        return 0
+    entry = next((e for e in board["entries"] if e["run_id"] == args.check), None)
+    if entry is None:
+        print(f"Run {args.check} is not on this problem's leaderboard.", file=sys.stderr)
+        return 2
+    for gate in entry["gates"]:
+        print(f"{gate['state']:>8}  {gate['sentence']}", file=sys.stderr)
+    _print(entry)
+    if entry["gate_status"] is None:
+        print("The problem has no gates for this run to pass.", file=sys.stderr)
+        return 0
+    return 0 if entry["gate_status"] == "ok" else 1
+
+
+def _add_wait(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--wait", action="store_true", help=f"wait for {what}")
+    parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--interval", type=float, default=1.0)
+
+
+def _add_run_commands(commands: argparse._SubParsersAction) -> None:
+    runs = commands.add_parser("runs", help="Model runs.").add_subparsers(
+        dest="runs_command", required=True
+    )
+    upload = runs.add_parser("upload", help="Upload a prediction file as a run.")
+    upload.add_argument("problem_id", type=int)
+    upload.add_argument("file")
+    upload.add_argument("--name", required=True, help="model name, e.g. gbm")
+    upload.add_argument("--model-version", dest="model_version")
+    upload.add_argument("--y-true-column", dest="y_true_column")
+    upload.add_argument("--score-column", dest="score_column", help="score / prediction")
+    upload.add_argument("--proba-columns", dest="proba_columns", help="multiclass: a,b,c")
+    upload.add_argument("--segment-columns", dest="segment_columns", help="e.g. country,plan")
+    upload.add_argument("--dataset-version", type=int, help="the version it was scored on")
+    upload.add_argument("--notes")
+    _add_wait(upload, "validation and evaluation")
+    upload.set_defaults(handler=cmd_runs_upload)
+    get_run = runs.add_parser("get", help="Show a run with its metrics and intervals.")
+    get_run.add_argument("run_id", type=int)
+    get_run.set_defaults(handler=cmd_runs_get)
+
+    baselines = commands.add_parser("baselines", help="The baseline ladder.").add_subparsers(
+        dest="baselines_command", required=True
+    )
+    train = baselines.add_parser("train", help="Train the ladder in a background job.")
+    train.add_argument("problem_id", type=int)
+    train.add_argument("--train", type=int, required=True, help="train version id")
+    train.add_argument("--eval", type=int, required=True, help="evaluation version id")
+    train.add_argument("--automl-budget", type=float, default=60.0, help="seconds")
+    train.add_argument("--no-automl", action="store_true")
+    train.add_argument("--forest", action="store_true", help="also a random forest")
+    train.add_argument("--exclude", help="columns to leave out, e.g. id,created_at")
+    _add_wait(train, "the ladder to finish")
+    train.set_defaults(handler=cmd_baselines_train)
+
+    board = commands.add_parser("leaderboard", help="A problem's leaderboard and gates.")
+    board.add_argument("problem_id", type=int)
+    board.add_argument("--check", type=int, metavar="RUN_ID", help="exit 1 unless it passes")
+    board.set_defaults(handler=cmd_leaderboard)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     get_version = datasets.add_parser("get", help="Show a version, its profile and warnings.")
     get_version.add_argument("version_id", type=int)
     get_version.set_defaults(handler=cmd_datasets_get)
+    _add_run_commands(commands)
     return parser
 
 

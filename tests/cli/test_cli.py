@@ -110,3 +110,56 @@ def test_a_refused_upload_prints_the_field_errors(
     err = capsys.readouterr().err
     assert "Error 422" in err
     assert "file:" in err
+
+
+def test_runs_upload_waits_and_leaderboard_check_fails_a_run_below_its_gate(
+    cli_env: str,
+    team: Team,
+    owner: User,
+    capsys: pytest.CaptureFixture,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    import numpy as np
+    import pandas as pd
+
+    from apps.problems import services as problem_services
+    from apps.runs import leaderboard
+    from apps.runs.models import ModelRun
+
+    problem = problem_services.problem_create(
+        team=team,
+        user=owner,
+        source="web",
+        title="Churn",
+        task_type="binary",
+        positive_label="1",
+    )
+    leaderboard.gate_create(problem=problem, user=owner, metric="roc_auc", threshold=0.9)
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    path = tmp_path / "preds.csv"
+    pd.DataFrame({"y": y, "score": np.clip(0.2 * y + rng.uniform(0, 0.8, 300), 0, 1)}).to_csv(
+        path, index=False
+    )
+    code = main(
+        [
+            "runs",
+            "upload",
+            str(problem.pk),
+            str(path),
+            "--name",
+            "weak",
+            "--wait",
+            "--interval",
+            "0.1",
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    run = ModelRun.objects.get(name="weak")
+    capsys.readouterr()
+    assert main(["leaderboard", str(problem.pk), "--check", str(run.pk)]) == 1
+    err = capsys.readouterr().err
+    assert "breach" in err
+    assert "below the threshold 0.9" in err
+    assert main(["runs", "get", str(run.pk)]) == 0
+    assert json.loads(capsys.readouterr().out)["metrics"]["roc_auc"] < 0.9
