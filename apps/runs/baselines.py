@@ -26,7 +26,8 @@ from apps.datasets.models import DatasetVersion, VersionStatus
 from apps.problems.models import Problem, TaskType
 from apps.runs import storage
 from apps.runs.models import ModelRun, ReferenceKind, RunKind, RunStatus
-from apps.runs.predictions import PROBA_PREFIX
+from apps.runs.predictions import PROBA_PREFIX, SEGMENT_PREFIX, label_key
+from apps.runs.selectors import parse_critical
 from apps.runs.services import run_evaluation_compute
 from mlcore.baselines import BaselineDataError, BaselineResult, Prepared, prepare, train_ladder
 from mlcore.baselines.robustness import robustness
@@ -122,6 +123,21 @@ def _stored_predictions(prepared: Prepared, result: BaselineResult) -> pd.DataFr
     )
 
 
+def _critical_segment_columns(problem: Problem, frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """The evaluation rows' values of each column the problem's critical segments name."""
+    names = []
+    for line in (problem.critical_segments or "").splitlines():
+        parsed = parse_critical(line)
+        if parsed and parsed[0] in frame.columns and parsed[0] not in names:
+            names.append(parsed[0])
+    return {
+        name: frame[name]
+        .where(frame[name].isna(), frame[name].map(label_key))
+        .reset_index(drop=True)
+        for name in names
+    }
+
+
 def _columns(prepared: Prepared) -> dict:
     if prepared.task == TaskType.BINARY:
         return {"y_true": prepared.target, "score": "score"}
@@ -150,6 +166,7 @@ def _store_rung(
     version: DatasetVersion,
     prepared: Prepared,
     result: BaselineResult,
+    segments: dict[str, pd.Series],
 ) -> ModelRun | None:
     """Store and evaluate one trained rung, or return the row a previous attempt stored."""
     existing = ModelRun.objects.filter(job=job, kind=RunKind.BASELINE, baseline_key=result.name)
@@ -157,6 +174,12 @@ def _store_rung(
     if found is not None and found.status == RunStatus.READY:
         return found
     predictions = _stored_predictions(prepared, result)
+    columns = _columns(prepared)
+    if prepared.task == TaskType.BINARY and segments:
+        # Per-segment metrics (binary runs) for the columns the critical segments name.
+        for name, values in segments.items():
+            predictions[SEGMENT_PREFIX + name] = values
+        columns["segments"] = list(segments)
     key = storage.write_predictions(predictions)
     try:
         with transaction.atomic():
@@ -170,7 +193,7 @@ def _store_rung(
                 model_version="",
                 dataset_version=version,
                 storage_key=key,
-                columns=_columns(prepared),
+                columns=columns,
                 rows=len(predictions),
                 details=_details(prepared, result),
                 job=job,
@@ -206,10 +229,11 @@ def baseline_train(*, job: Job, progress: Progress) -> dict:
         raise JobDataError("A chosen dataset version was deleted; start again.")
     train_v, eval_v = versions[p["train_version_id"]], versions[p["eval_version_id"]]
     progress(2, f"Reading {train_v} and {eval_v}")
+    eval_frame = _read_version(eval_v)
     try:
         prepared = prepare(
             _read_version(train_v),
-            _read_version(eval_v),
+            eval_frame,
             problem.target_column,
             problem.task_type,
             positive_label=problem.positive_label or None,
@@ -232,11 +256,19 @@ def baseline_train(*, job: Job, progress: Progress) -> dict:
         should_stop=_should_stop(job, started),
     )
     trained = [r for r in ladder.results if r.error is None]
+    segments = _critical_segment_columns(problem, eval_frame)
     runs = []
     for i, result in enumerate(trained):
         progress(80 + 18 * i / max(len(trained), 1), f"Evaluating {result.label}")
         runs.append(
-            _store_rung(job=job, problem=problem, version=eval_v, prepared=prepared, result=result)
+            _store_rung(
+                job=job,
+                problem=problem,
+                version=eval_v,
+                prepared=prepared,
+                result=result,
+                segments=segments,
+            )
         )
     if eval_v.is_evaluation_set:
         dataset_services.dataset_version_record_evaluation(version=eval_v)

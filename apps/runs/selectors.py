@@ -104,7 +104,7 @@ def abstention_target(abstention: dict, target_precision: float) -> dict | None:
     }
 
 
-def _parse_critical(line: str) -> tuple[str, str] | None:
+def parse_critical(line: str) -> tuple[str, str] | None:
     """("country", "DE") from "country = DE"; None for anything else (e.g. "age < 40")."""
     if line.count("=") != 1 or any(op in line for op in ("<=", ">=", "!=")):
         return None
@@ -120,7 +120,7 @@ def _critical_status(line: str, segments: dict) -> dict:
     overall value. Otherwise it is checked; "below overall" only notes a smaller value.
     """
     out = {"line": line, "column": None, "value": None, "status": "unparsed", "row": None}
-    parsed = _parse_critical(line)
+    parsed = parse_critical(line)
     if parsed is None:
         out["note"] = "not of the form “column = value”: not checked"
         return out

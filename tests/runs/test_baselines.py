@@ -21,6 +21,8 @@ AUTOML_BUDGET = 5
 @pytest.fixture
 def ladder_job(versions, problem: Problem, owner: User, django_capture_on_commit_callbacks) -> Job:  # noqa: ANN001
     train, test = versions
+    Problem.objects.filter(pk=problem.pk).update(critical_segments="city = Lima\nage < 40")
+    problem.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         job = baselines.baseline_train_start(
             problem=problem,
@@ -62,6 +64,10 @@ def test_the_ladder_stores_each_rung_as_an_evaluated_baseline_run(
     assert robustness["features"][0]["feature"] == "signal"
     test.refresh_from_db()
     assert test.evaluation_count == 1
+    # The critical segment's column is carried over: per-city metrics on every baseline.
+    cities = runs["linear"].segments["columns"][0]
+    assert cities["column"] == "city"
+    assert {row["value"] for row in cities["rows"]} == {"Oslo", "Lima", "Pune"}
 
 
 def test_a_retried_job_reuses_the_runs_it_stored(ladder_job: Job, problem: Problem) -> None:
