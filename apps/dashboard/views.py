@@ -3,6 +3,7 @@ recent runs and jobs in progress; the board refreshes itself through htmx pollin
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from apps.accounts.decorators import team_required
@@ -26,6 +27,9 @@ STATE_FILTERS = (
     ("no_data", "No data"),
 )
 RUN_LIMIT = 6
+# Problems beyond this many (breaches and warnings come first) are listed as one line
+# each: 200 full cards would take most of a second to render.
+CARD_LIMIT = 36
 ML_TEST_SCORE = "ml_test_score"
 
 
@@ -42,17 +46,22 @@ def _board_context(request: AppRequest) -> dict:
     state = request.GET.get("state", "")
     state = state if state in dict(STATE_FILTERS) else ""
     problems = list(problem_selectors.problem_list_for_team(request.team, search=q))
-    cards = problem_board(problems, state=state)
+    cards = problem_board(problems, state=state, sparklines_for=CARD_LIMIT)
     scores = _ml_test_scores([card.problem for card in cards])
     for card in cards:
         card.completeness = completeness(card.problem).percent
         card.ml_test_score = scores.get(card.problem.pk)
+        card.counts_text = " · ".join(f"{n} {s.replace('_', ' ')}" for s, n in card.counts.items())
     return {
-        "cards": cards,
+        "cards": cards[:CARD_LIMIT],
+        "more_cards": cards[CARD_LIMIT:],
         "q": q,
         "state": state,
         "state_filters": STATE_FILTERS,
         "poll_seconds": POLL_SECONDS,
+        # Reversed once: {% url %} for each of ~400 links costs ~40 ms on a large board.
+        "problem_base": reverse("problems:problem_detail", args=[0]).removesuffix("0/"),
+        "monitor_base": reverse("monitors:monitor_detail", args=[0]).removesuffix("0/"),
         "has_problems": bool(problems) or bool(q),
         "recent_runs": ModelRun.objects.filter(problem__team=request.team)
         .select_related("problem")

@@ -113,6 +113,7 @@ def sparkline_svg(points: list[tuple], *, width: int = 120, height: int = 28) ->
         "x": last_xy[0],
         "y": last_xy[1],
         "colour": STATE_COLOURS.get(last_state, STATE_COLOURS["no_data"]),
-        "width": width,
-        "height": height,
+        # Strings: the template would otherwise localise each number (measurable × 800).
+        "width": str(width),
+        "height": str(height),
     }

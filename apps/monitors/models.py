@@ -4,6 +4,8 @@ and the team's notification channels with every delivery attempt."""
 from django.conf import settings
 from django.db import models
 
+SPARK_POINTS = 20
+
 
 class MonitorKind(models.TextChoices):
     THRESHOLD = "threshold", "Threshold"
@@ -90,6 +92,9 @@ class Monitor(models.Model):
     active = models.BooleanField(default=True)
     state = models.CharField(max_length=10, choices=CheckState.choices, default=CheckState.NO_DATA)
     last_value = models.FloatField(null=True, blank=True)
+    # The last SPARK_POINTS checks as [value, state] pairs, oldest first: the dashboard's
+    # sparklines read this row instead of ranking the whole check history.
+    recent = models.JSONField(default=list, blank=True)
     last_checked_at = models.DateTimeField(null=True, blank=True)
     next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(

@@ -2,8 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import QuerySet
 
 from apps.accounts.models import Team
 from apps.monitors.charts import sparkline_svg
@@ -13,7 +12,6 @@ from apps.problems.models import Problem
 # Worst first on lists and the dashboard.
 STATE_ORDER = {CheckState.BREACH: 0, CheckState.WARN: 1, CheckState.NO_DATA: 2, CheckState.OK: 3}
 HISTORY_LIMIT = 500
-SPARK_POINTS = 20
 
 
 def monitor_list_for_team(team: Team) -> QuerySet[Monitor]:
@@ -39,28 +37,6 @@ def check_history(monitor: Monitor, *, limit: int = HISTORY_LIMIT) -> list[Check
     return rows
 
 
-def sparkline_values(monitor_ids: list[int], *, points: int = SPARK_POINTS) -> dict[int, list]:
-    """The last `points` check values per monitor, oldest first: one query for all."""
-    if not monitor_ids:
-        return {}
-    ranked = (
-        Check.objects.filter(monitor_id__in=monitor_ids)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("monitor_id")],
-                order_by=[F("created_at").desc(), F("id").desc()],
-            )
-        )
-        .filter(rank__lte=points)
-        .values_list("monitor_id", "value", "state", "rank")
-    )
-    series: dict[int, list] = {pk: [] for pk in monitor_ids}
-    for monitor_id, value, state, rank in ranked:
-        series[monitor_id].append((rank, value, state))
-    return {pk: [(v, s) for _, v, s in sorted(rows, reverse=True)] for pk, rows in series.items()}
-
-
 def channel_list_for_team(team: Team) -> QuerySet[Channel]:
     return Channel.objects.filter(team=team)
 
@@ -75,6 +51,22 @@ def notification_list_for_team(team: Team, *, limit: int = 200) -> QuerySet[Noti
 
 
 CARD_MONITORS = 4
+STATE_LABELS = dict(CheckState.choices)
+
+
+@dataclass
+class CardMonitor:
+    """What a dashboard card shows of a monitor (plain values: 1,000 model instances cost)."""
+
+    pk: int
+    name: str
+    state: str
+    last_value: float | None
+    spark: dict = field(default_factory=dict)
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS.get(self.state, self.state)
 
 
 @dataclass
@@ -83,29 +75,36 @@ class ProblemCard:
 
     problem: Problem
     state: str
-    monitors: list[Monitor]
+    monitors: list[CardMonitor]
     hidden: int
     counts: dict[str, int] = field(default_factory=dict)
 
 
 def problem_board(
-    problems: list[Problem], *, state: str = "", card_monitors: int = CARD_MONITORS
+    problems: list[Problem],
+    *,
+    state: str = "",
+    card_monitors: int = CARD_MONITORS,
+    sparklines_for: int | None = None,
 ) -> list[ProblemCard]:
     """Cards for the problems, worst state first, each with up to `card_monitors` monitors
-    (breaches and warnings first) carrying a `spark` (inline SVG points).
+    (breaches and warnings first); the first `sparklines_for` cards get sparklines.
 
-    Two queries however many problems, monitors and checks: the monitors, and one window
-    query for the sparkline values of the monitors shown.
+    Two queries however many problems, monitors and checks: the monitors' states, and
+    the `recent` values (kept by every check) of the monitors that draw a sparkline.
     """
-    by_problem: dict[int, list[Monitor]] = {p.pk: [] for p in problems}
-    monitors = Monitor.objects.filter(problem_id__in=list(by_problem), active=True).only(
-        "pk", "problem_id", "name", "kind", "metric", "state", "last_value", "last_checked_at"
+    by_problem: dict[int, list[CardMonitor]] = {p.pk: [] for p in problems}
+    rows = Monitor.objects.filter(problem_id__in=list(by_problem), active=True).values_list(
+        "pk", "problem_id", "name", "state", "last_value"
     )
-    for monitor in monitors:
-        by_problem[monitor.problem_id].append(monitor)
+    for pk, problem_id, name, monitor_state, last_value in rows:
+        by_problem[problem_id].append(CardMonitor(pk, name, monitor_state, last_value))
     cards = []
     for problem in problems:
-        ordered = sort_worst_first(by_problem[problem.pk])
+        ordered = sorted(
+            by_problem[problem.pk],
+            key=lambda m: (STATE_ORDER.get(m.state, 9), m.name.lower(), m.pk),
+        )
         counts: dict[str, int] = {}
         for monitor in ordered:
             counts[monitor.state] = counts.get(monitor.state, 0) + 1
@@ -121,10 +120,9 @@ def problem_board(
                 counts=counts,
             )
         )
-    shown = [m.pk for card in cards for m in card.monitors]
-    series = sparkline_values(shown)
-    for card in cards:
-        for monitor in card.monitors:
-            monitor.spark = sparkline_svg(series.get(monitor.pk, []))
     cards.sort(key=lambda c: STATE_ORDER.get(c.state, 4) if c.state in ("breach", "warn") else 5)
+    drawn = [m for card in cards[:sparklines_for] for m in card.monitors]
+    recent = dict(Monitor.objects.filter(pk__in=[m.pk for m in drawn]).values_list("pk", "recent"))
+    for monitor in drawn:
+        monitor.spark = sparkline_svg([tuple(p) for p in recent.get(monitor.pk) or []])
     return cards

@@ -27,6 +27,7 @@ from apps.datasets import storage as dataset_storage
 from apps.datasets.models import DatasetVersion, VersionStatus
 from apps.monitors import evaluation as batch_eval
 from apps.monitors.models import (
+    SPARK_POINTS,
     Check,
     CheckState,
     CheckTrigger,
@@ -659,6 +660,7 @@ def _record(
         ).update(
             state=found.state,
             last_value=found.value,
+            recent=[*locked.recent, [found.value, found.state]][-SPARK_POINTS:],
             last_checked_at=now,
             next_check_at=now + timedelta(minutes=locked.check_interval_minutes),
         )

@@ -219,3 +219,12 @@ def test_concurrent_checks_of_one_batch_write_one_row_and_notify_once(
     assert sum(r is not None for r in results) == 1
     assert monitor.checks.filter(batch=batch).count() == 1
     assert Notification.objects.filter(state="breach").count() == 1
+
+
+def test_every_check_appends_to_the_sparkline_values(make_monitor, add_batch) -> None:  # noqa: ANN001
+    monitor = make_monitor(threshold=0.9)
+    add_batch(quality=0.05)
+    add_batch(quality=0.6, seed=4)
+    monitor.refresh_from_db()
+    assert [state for _, state in monitor.recent] == ["ok", "breach", "ok"]
+    assert monitor.recent[-1][0] == monitor.last_value

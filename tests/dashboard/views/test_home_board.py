@@ -36,6 +36,7 @@ def seed(team: Team, user: User, *, problems: int, monitors: int, checks: int) -
             threshold=0.7,
             state=states[i % 4],
             last_value=0.5 + i % 5 / 10,
+            recent=[[0.6 + k / 50, states[i % 4]] for k in range(5)],
         )
         for i in range(monitors)
     )
@@ -111,3 +112,16 @@ def test_viewer_sees_the_board_and_outsider_sees_none_of_it(
     seed(team, owner, problems=2, monitors=2, checks=2)
     assert 'id="problem-card-' in viewer_client.get("/").content.decode()
     assert 'id="problem-card-' not in outsider_client.get("/").content.decode()
+
+
+def test_problems_beyond_the_card_limit_are_listed_one_line_each(
+    owner_client: Client, team: Team, owner: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apps.dashboard import views
+
+    monkeypatch.setattr(views, "CARD_LIMIT", 2)
+    seed(team, owner, problems=5, monitors=5, checks=5)
+    body = owner_client.get("/").content.decode()
+    assert body.count('id="problem-card-') == 2
+    assert body.count('id="problem-row-') == 3
+    assert "3 more problems" in body
