@@ -66,6 +66,8 @@ def run_upload(
     segment_columns: Form[str] = "",
     proba_columns: Form[str] = "",
     dataset_version_id: Form[int | None] = None,
+    reference_kind: Form[str] = "",
+    source: Form[str] = "",
 ) -> Status:
     team_id = request.auth.team_id
     problem = get_for_team_or_404(Problem.objects.select_related("team"), team_id, pk=problem_id)
@@ -89,6 +91,8 @@ def run_upload(
         segment_columns=segment_columns,
         proba_columns=proba_columns,
         dataset_version=version,
+        reference_kind=reference_kind,
+        source=source,
     )
     return Status(
         202, {"job_id": job.pk, "status": job.status, "status_url": f"/api/v1/jobs/{job.pk}"}

@@ -46,6 +46,17 @@ class RunUploadForm(StyledFormMixin, forms.Form):
         help_text="The dataset version the predictions are for (test/holdout use is counted).",
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reference_kind = forms.ChoiceField(
+        choices=[("", "A model (a candidate, checked against the gates)")]
+        + list(ReferenceKind.choices),
+        required=False,
+        label="Whose predictions",
+        help_text="Or an external reference's decisions on the same rows: a human expert, "
+        "the existing system…, evaluated alike and shown on the leaderboard.",
+    )
+    source = forms.CharField(
+        max_length=500, required=False, help_text="For a reference: who decided, and how."
+    )
 
     def __init__(
         self, *args: object, versions: object, task: str = "binary", **kwargs: object

@@ -18,7 +18,7 @@ from apps.datasets import services as dataset_services
 from apps.datasets.models import DatasetVersion, VersionStatus
 from apps.problems.models import Problem, TaskType
 from apps.runs import storage
-from apps.runs.models import ModelRun, RunStatus
+from apps.runs.models import ModelRun, ReferenceKind, RunKind, RunStatus
 from apps.runs.predictions import (
     PROBA_PREFIX,
     SEGMENT_PREFIX,
@@ -77,9 +77,19 @@ def run_upload_start(
     segment_columns: str = "",
     proba_columns: str = "",
     dataset_version: DatasetVersion | None = None,
+    reference_kind: str = "",
+    source: str = "",
 ) -> Job:
-    """Stage a prediction file and start the job that validates, stores and evaluates it."""
+    """Stage a prediction file and start the job that validates, stores and evaluates it.
+
+    With a `reference_kind` the run is an external reference (a human expert's or the
+    existing system's decisions on the same rows): evaluated alike, never gated.
+    """
     name = name.strip()
+    if reference_kind and reference_kind not in ReferenceKind.values:
+        raise ValidationError(
+            {"reference_kind": f"Choose one of: {', '.join(ReferenceKind.values)}."}
+        )
     if not name:
         raise ValidationError({"name": "Give the run a name, e.g. “gbm-baseline”."})
     if dataset_version is not None and (
@@ -102,6 +112,8 @@ def run_upload_start(
         "segment_columns": segments,
         "proba_columns": proba_columns.strip(),
         "task": problem.task_type,
+        "reference_kind": reference_kind,
+        "source": source.strip(),
         "dataset_version_id": dataset_version.pk if dataset_version else None,
         "filename": filename,
         "staging_key": key,
@@ -157,9 +169,16 @@ def run_evaluate(*, job: Job, progress: Progress) -> dict:
     key = storage.write_predictions(predictions)
     storage.delete_quietly(p["staging_key"])
     try:
+        reference_kind = p.get("reference_kind") or ""
         run = ModelRun.objects.create(
             problem=problem,
             task=p.get("task") or problem.task_type,
+            kind=RunKind.EXTERNAL if reference_kind else RunKind.UPLOADED,
+            details=(
+                {"reference_kind": reference_kind, "source": p.get("source", "")}
+                if reference_kind
+                else {}
+            ),
             name=p["name"],
             model_version=p["model_version"],
             notes=p["notes"],

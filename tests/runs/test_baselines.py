@@ -366,3 +366,27 @@ def test_a_regression_ladder_judged_by_mae_fits_the_median_dummy(
     board = leaderboard.leaderboard(price)
     assert board["metric"].key == "mae"
     assert board["entries"][0].value <= board["entries"][-1].value
+
+
+def test_an_experts_decisions_uploaded_as_a_reference_are_evaluated_and_not_gated(
+    upload,
+    problem: Problem,
+    owner: User,  # noqa: ANN001
+) -> None:
+    from tests.runs.conftest import csv_file, predictions, run_of
+
+    leaderboard.gate_create(problem=problem, user=owner, metric="roc_auc", threshold=0.99)
+    job = upload(
+        csv_file(predictions()),
+        name="Senior agents",
+        reference_kind="human_expert",
+        source="Ops review, March",
+    )
+    run = run_of(job)
+    assert run.kind == "external"
+    assert run.details == {"reference_kind": "human_expert", "source": "Ops review, March"}
+    assert run.evaluation["roc_auc"] is not None
+    (entry,) = leaderboard.leaderboard(problem)["entries"]
+    assert entry.run == run
+    assert entry.gates == []
+    assert leaderboard.run_gate_checks(run) is None
