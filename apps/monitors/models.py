@@ -110,6 +110,15 @@ class Monitor(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def metric_label(self) -> str:
+        from apps.runs.metrics import METRICS
+
+        if self.kind == MonitorKind.DRIFT:
+            return "Largest PSI"
+        metric = METRICS.get(self.metric)
+        return metric.label if metric else self.metric
+
 
 class BatchStatus(models.TextChoices):
     READY = "ready", "Ready"
