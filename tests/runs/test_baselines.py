@@ -390,3 +390,39 @@ def test_an_experts_decisions_uploaded_as_a_reference_are_evaluated_and_not_gate
     assert entry.run == run
     assert entry.gates == []
     assert leaderboard.run_gate_checks(run) is None
+
+
+def test_cancelling_stops_the_ladder_between_models(
+    versions,
+    problem: Problem,
+    owner: User,
+    monkeypatch,
+    django_capture_on_commit_callbacks,  # noqa: ANN001
+) -> None:
+    from mlcore.baselines import ladder
+
+    trained: list[str] = []
+    original = dict(ladder.MODELS)
+
+    def spy(name: str):  # noqa: ANN202
+        def rung(prepared, **kwargs):  # noqa: ANN001, ANN202, ANN003
+            trained.append(name)
+            if name == "one_rule":  # the user presses Cancel while the one-rule model fits
+                Job.objects.filter(kind="baseline_train").update(cancel_requested=True)
+            return original[name](prepared, **kwargs)
+
+        return rung
+
+    for name in original:
+        monkeypatch.setitem(ladder.MODELS, name, spy(name))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = baselines.baseline_train_start(
+            problem=problem,
+            user=owner,
+            train_version=versions[0],
+            eval_version=versions[1],
+            automl_budget_s=30,
+        )
+    job.refresh_from_db()
+    assert job.status == "cancelled"
+    assert trained == ["dummy", "one_rule"]
