@@ -1,5 +1,11 @@
 """Monitor background work: evaluate a batch (a job), check a monitor, find due monitors,
-deliver a notification with retries and exponential backoff."""
+deliver a notification with retries and exponential backoff.
+
+New runs reach monitors through beat, not a signal: runs (to our left in the app chain)
+cannot call us, and a run becomes "ready" through a queryset UPDATE, which sends no
+post_save. `monitor_due_checks_task` therefore also picks monitors whose problem has a
+ready run newer than their last check (trigger "run").
+"""
 
 from celery import shared_task
 from django.conf import settings
