@@ -33,15 +33,23 @@ class Evidence:
 
 Provider = Callable[[Problem], Evidence | None]
 _PROVIDERS: dict[str, Provider] = {}
+# Providers that query other apps (a few reads per problem): skipped where many problems
+# are refreshed at once (the problem list's score cells), which keep their last answer.
+_QUERYING: set[str] = set()
 
 
-def evidence_provider(key: str) -> Callable[[Provider], Provider]:
-    """Register `function` as the provider named `key` (names are unique)."""
+def evidence_provider(key: str, *, queries: bool = False) -> Callable[[Provider], Provider]:
+    """Register `function` as the provider named `key` (names are unique).
+
+    `queries=True` marks a provider that reads the database beyond the problem row.
+    """
 
     def register(function: Provider) -> Provider:
         if key in _PROVIDERS and _PROVIDERS[key] is not function:
             raise ValueError(f"An evidence provider called “{key}” is already registered.")
         _PROVIDERS[key] = function
+        if queries:
+            _QUERYING.add(key)
         return function
 
     return register
@@ -49,6 +57,10 @@ def evidence_provider(key: str) -> Callable[[Provider], Provider]:
 
 def provider_keys() -> frozenset[str]:
     return frozenset(_PROVIDERS)
+
+
+def provider_queries(key: str) -> bool:
+    return key in _QUERYING
 
 
 def evidence_for(key: str, problem: Problem) -> Evidence | None:
@@ -207,3 +219,77 @@ def data_sources_described(problem: Problem) -> Evidence:
     if not _filled(problem, "data_sources"):
         return Evidence("no", "The data sources are not listed.", url)
     return Evidence("yes", _quote(problem.data_sources, 20), url)
+
+
+# --- from datasets and runs ------------------------------------------------------------
+
+
+@evidence_provider("schema_captured", queries=True)
+def schema_captured(problem: Problem) -> Evidence | None:
+    """Each stored dataset version records its inferred schema (types, missing, ranges)."""
+    from apps.datasets.models import DatasetVersion, VersionStatus
+
+    version = (
+        DatasetVersion.objects.filter(dataset__problem=problem, status=VersionStatus.READY)
+        .select_related("dataset")
+        .order_by("-created_at")
+        .first()
+    )
+    if version is None:
+        return None  # nothing stored yet: the item is for a person until data arrives
+    url = reverse("datasets:version_detail", args=[version.pk])
+    return Evidence(
+        "0.5",
+        f"The inferred schema of every version is recorded ({version} has "
+        f"{version.column_count} typed columns with missing shares and ranges); the "
+        "expectations beyond it are for a person to write down.",
+        url,
+    )
+
+
+@evidence_provider("simpler_model_beaten", queries=True)
+def simpler_model_beaten(problem: Problem) -> Evidence | None:
+    """The best model beats the best trained simple baseline; 1 when a gate enforces it."""
+    from apps.runs.leaderboard import best_simple_baseline, ready_runs
+    from apps.runs.metrics import primary_metric, run_metric_value
+    from apps.runs.models import GateBaseline, RunKind
+
+    url = reverse("runs:leaderboard", args=[problem.pk])
+    runs = ready_runs(problem)
+    metric = primary_metric(problem)
+    reference = best_simple_baseline(runs, metric)
+    if reference is None:
+        return None  # no simple baseline trained: nothing to compare yet
+    models = [
+        (value, run)
+        for run in runs
+        if run.kind == RunKind.UPLOADED and (value := run_metric_value(run, metric.key)) is not None
+    ]
+    if not models:
+        return None
+    pick = max if metric.higher_is_better else min
+    value, best = pick(models, key=lambda pair: pair[0])
+    base = run_metric_value(reference, metric.key)
+    beats = value > base if metric.higher_is_better else value < base
+    comparison = f"{best.name} {value:.4g} vs {reference.name} {base:.4g} ({metric.label})"
+    if not beats:
+        return Evidence("0", f"The simpler model does as well: {comparison}.", url)
+    gated = problem.gates.filter(baseline=GateBaseline.BEST_SIMPLE).exists()
+    if gated:
+        return Evidence("1", f"{comparison}, and a gate checks every new run against it.", url)
+    return Evidence("0.5", f"{comparison}; add a gate so every new run is checked.", url)
+
+
+@evidence_provider("quality_gated", queries=True)
+def quality_gated(problem: Problem) -> Evidence | None:
+    """Gates check every uploaded run's quality before it may ship (no gates: unanswered)."""
+    url = reverse("runs:leaderboard", args=[problem.pk])
+    count = problem.gates.count()
+    if not count:
+        return None
+    return Evidence(
+        "1",
+        f"{count} gate{'s' if count > 1 else ''} check every uploaded run automatically (the "
+        "leaderboard, the API, and `preflight leaderboard --check` in CI).",
+        url,
+    )

@@ -25,7 +25,7 @@ from apps.checklists.models import (
     ChecklistTemplate,
     Scoring,
 )
-from apps.checklists.providers import evidence_for, provider_keys
+from apps.checklists.providers import evidence_for, provider_keys, provider_queries
 from apps.problems.models import Problem
 from mlcore.checklists import ML_TEST_SCORE_SECTIONS
 
@@ -238,8 +238,13 @@ def _allowed_states(scoring: str) -> list[str]:
     return [value for value, *_ in STATES[scoring]]
 
 
-def answers_refresh_automatic(*, checklists: Sequence[Checklist]) -> int:
+def answers_refresh_automatic(
+    *, checklists: Sequence[Checklist], querying_providers: bool = True
+) -> int:
     """Re-run the evidence providers of every automatic item; manual answers stay.
+
+    `querying_providers=False` skips the providers that read other apps (their answers
+    keep their last value): for pages that refresh many problems at once.
 
     Writes only what changed (rarely more than a few rows), so a page load with nothing new
     costs two reads.
@@ -251,7 +256,8 @@ def answers_refresh_automatic(*, checklists: Sequence[Checklist]) -> int:
     for item in ChecklistItem.objects.filter(
         template_id__in={checklist.template_id for checklist in checklists}
     ).exclude(auto=""):
-        items_by_template.setdefault(item.template_id, []).append(item)
+        if querying_providers or not provider_queries(item.auto):
+            items_by_template.setdefault(item.template_id, []).append(item)
     if not items_by_template:
         return 0
     answers = {

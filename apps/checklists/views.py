@@ -183,7 +183,8 @@ def problem_scores(request: AppRequest) -> HttpResponse:
     found = {p.pk: p for p in scope_to_user(Problem.objects.filter(pk__in=ids), request.user)}
     problems = [found[pk] for pk in ids if pk in found]
     checklists = services.checklists_ensure(problems=problems)
-    services.answers_refresh_automatic(checklists=checklists)
+    # Cheap providers only: the list's cost must not grow with the number of problems.
+    services.answers_refresh_automatic(checklists=checklists, querying_providers=False)
     by_problem: dict[int, list[ChecklistSummary]] = {problem.pk: [] for problem in problems}
     for summary in selectors.checklist_summaries(checklists):
         by_problem[summary.checklist.problem_id].append(summary)

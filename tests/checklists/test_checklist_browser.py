@@ -34,7 +34,7 @@ def click_score(page: Page, item: str, score: str) -> None:
     row = page.locator(f"#item-{item}")
     with page.expect_response(lambda r: f"/items/{item}/" in r.url and r.request.method == "POST"):
         row.locator(f"label:text-is('{score}')").click()
-    expect(page.locator(f"#item-{item} input[value='{score}']")).to_be_checked()
+    expect(page.locator(f"#item-{item} input[name=state][value='{score}']")).to_be_checked()
     expect(page.locator(f"#saved-{item}")).to_be_visible()
 
 
