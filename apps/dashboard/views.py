@@ -29,7 +29,7 @@ STATE_FILTERS = (
 RUN_LIMIT = 6
 # Problems beyond this many (breaches and warnings come first) are listed as one line
 # each: 200 full cards would take most of a second to render.
-CARD_LIMIT = 36
+CARD_LIMIT = 24
 ML_TEST_SCORE = "ml_test_score"
 
 

@@ -96,24 +96,24 @@ def sparkline_svg(points: list[tuple], *, width: int = 120, height: int = 28) ->
     values = [v for v, _ in points if v is not None]
     if not values:
         return {"polyline": "", "last": None, "colour": STATE_COLOURS["no_data"]}
-    low, high = min(values), max(values)
-    span = (high - low) or 1.0
+    low = min(values)
+    span = (max(values) - low) or 1.0
     step = width / max(len(points) - 1, 1)
-    coords = []
-    for i, (value, _) in enumerate(points):
-        if value is None:
-            continue
-        y = height - 2 - (value - low) / span * (height - 4)
-        coords.append(f"{i * step:.1f},{y:.1f}")
+    scale = (height - 4) / span
+    coords = [
+        (round(i * step, 1), round(height - 2 - (value - low) * scale, 1))
+        for i, (value, _) in enumerate(points)
+        if value is not None
+    ]
     last_value, last_state = points[-1]
-    last_xy = coords[-1].split(",") if coords else ["0", "0"]
+    x, y = coords[-1]
     return {
-        "polyline": " ".join(coords),
+        "polyline": " ".join(f"{cx},{cy}" for cx, cy in coords),
         "last": last_value,
-        "x": last_xy[0],
-        "y": last_xy[1],
-        "colour": STATE_COLOURS.get(last_state, STATE_COLOURS["no_data"]),
         # Strings: the template would otherwise localise each number (measurable × 800).
+        "x": str(x),
+        "y": str(y),
+        "colour": STATE_COLOURS.get(last_state, STATE_COLOURS["no_data"]),
         "width": str(width),
         "height": str(height),
     }
