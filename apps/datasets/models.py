@@ -39,6 +39,9 @@ class Role(models.TextChoices):
 
 
 EVALUATION_ROLES = (Role.TEST, Role.HOLDOUT)
+# Evaluations against one test set beyond which comparisons on it are flagged as suspect:
+# choosing among many results on the same rows tunes the choice to those rows.
+HEAVY_REUSE_AT = 5
 
 
 class VersionStatus(models.TextChoices):
@@ -96,6 +99,10 @@ class DatasetVersion(models.Model):
     @property
     def is_evaluation_set(self) -> bool:
         return self.role in EVALUATION_ROLES
+
+    @property
+    def heavily_reused(self) -> bool:
+        return self.is_evaluation_set and self.evaluation_count > HEAVY_REUSE_AT
 
     @property
     def titled_warnings(self) -> list[dict]:

@@ -257,6 +257,9 @@ class LeaderboardOut(Schema):
     reference_value: float | None
     verdicts_status: str | None
     verdicts_job_id: UUID | None
+    # Test/holdout versions the entries were scored on: {version_id, name, evaluations,
+    # heavily_reused}; a heavily reused test set makes small margins suspect.
+    test_sets: list[dict]
     entries: list[EntryOut]
 
 
@@ -278,6 +281,15 @@ def leaderboard_get(request: HttpRequest, problem_id: int) -> dict:
         "reference_value": board["reference_value"],
         "verdicts_status": job.status if job else None,
         "verdicts_job_id": job.pk if job else None,
+        "test_sets": [
+            {
+                "version_id": v.pk,
+                "name": str(v),
+                "evaluations": v.evaluation_count,
+                "heavily_reused": v.heavily_reused,
+            }
+            for v in board["test_sets"]
+        ],
         "entries": [
             {
                 "run_id": e.run.pk,

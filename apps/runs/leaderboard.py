@@ -227,6 +227,16 @@ def _sort_key(entry: Entry, higher: bool) -> tuple:
     return (0, -entry.value if higher else entry.value)
 
 
+def test_sets_used(runs: list[ModelRun]) -> list:
+    """The test and holdout versions these runs were scored on, most reused first."""
+    versions = {
+        run.dataset_version.pk: run.dataset_version
+        for run in runs
+        if run.dataset_version is not None and run.dataset_version.is_evaluation_set
+    }
+    return sorted(versions.values(), key=lambda v: -v.evaluation_count)
+
+
 def _verdicts_key(metric: Metric, reference: ModelRun | None, runs: list[ModelRun]) -> str:
     ids = ",".join(f"{r.pk}@{r.threshold!r}" for r in runs if r.storage_key)
     return f"{metric.key}|{reference.pk if reference else '-'}|{ids}"
@@ -258,6 +268,7 @@ def leaderboard(problem: Problem) -> dict:
         entries.append(entry)
     entries.sort(key=lambda e: _sort_key(e, metric.higher_is_better))
     return {
+        "test_sets": test_sets_used(runs),
         "problem": problem,
         "metric": metric,
         "reference": reference,

@@ -17,7 +17,7 @@ from apps.datasets.uploads import TOO_LARGE_ATTRIBUTE, upload_too_large_message
 from apps.problems.models import Problem, TaskType
 from apps.runs import charts, selectors, services
 from apps.runs.forms import RunUploadForm, ThresholdForm
-from apps.runs.leaderboard import run_gate_checks
+from apps.runs.leaderboard import run_gate_checks, test_sets_used
 from apps.runs.metrics import primary_metric, run_comparison_table, run_metric_value
 from apps.runs.models import ModelRun, RunStatus
 
@@ -362,6 +362,7 @@ def run_compare(request: AppRequest) -> HttpResponse:
         {
             "problem": runs[0].problem,
             "table": run_comparison_table(runs),
+            "test_sets": test_sets_used(runs),
             "paired_job": (
                 services.run_compare_start(runs=runs, user=request.user)
                 if _all_scored(runs)

@@ -426,3 +426,34 @@ def test_cancelling_stops_the_ladder_between_models(
     job.refresh_from_db()
     assert job.status == "cancelled"
     assert trained == ["dummy", "one_rule"]
+
+
+def test_a_heavily_reused_test_set_is_flagged_where_results_are_compared(
+    problem: Problem,
+    owner: User,
+    owner_client: Client,
+    versions,  # noqa: ANN001
+) -> None:
+    test = versions[1]
+    y = (planted(400, 2)["churned"] == "yes").to_numpy(dtype=int)
+    rng = np.random.default_rng(0)
+    runs = [
+        services.run_create_from_arrays(
+            problem=problem,
+            user=owner,
+            name=f"try-{i}",
+            y_true=y,
+            dataset_version=test,
+            scores=np.clip(0.3 * y + rng.uniform(0, 0.7, 400), 0, 1),
+        )
+        for i in range(6)
+    ]
+    test.refresh_from_db()
+    assert test.evaluation_count == 6
+    body = owner_client.get(f"/runs/problems/{problem.pk}/leaderboard/").content.decode()
+    assert "Test set reused 6 times." in body
+    ids = ",".join(str(r.pk) for r in runs[:2])
+    assert (
+        "Test set reused 6 times."
+        in owner_client.get(f"/runs/compare/?runs={ids}").content.decode()
+    )
