@@ -45,6 +45,9 @@ class MonitorForm(StyledFormMixin, forms.Form):
     check_interval_minutes = forms.IntegerField(
         min_value=1, initial=60, label="Check every (minutes)"
     )
+    active = forms.BooleanField(
+        required=False, initial=True, label="Active (untick to pause checks and notifications)"
+    )
 
     def __init__(
         self, *args: object, runs: object, versions: object, task: str, **kwargs: object

@@ -302,6 +302,10 @@ def batch_evaluate(*, job: Job, progress: Progress) -> dict:
     """Validate a staged batch, store it, evaluate it and check every monitor of its run."""
     p = job.params
     run = ModelRun.objects.select_related("problem__team").get(pk=p["run_id"])
+    stored = ProductionBatch.objects.filter(job=job).first()
+    if stored is not None:
+        # A redelivered job whose batch was stored: only the checks may be missing.
+        return _check_batch(run, stored, progress)
     progress(5, "Reading and validating every row")
     try:
         with run_storage.local_path(p["staging_key"]) as path:
@@ -347,6 +351,10 @@ def batch_evaluate(*, job: Job, progress: Progress) -> dict:
     except Exception:
         run_storage.delete_quietly(key)
         raise
+    return _check_batch(run, batch, progress)
+
+
+def _check_batch(run: ModelRun, batch: ProductionBatch, progress: Progress) -> dict:
     progress(70, "Checking the monitors")
     states = {}
     for monitor in Monitor.objects.filter(target_run=run, active=True).order_by("pk"):

@@ -228,3 +228,23 @@ def test_every_check_appends_to_the_sparkline_values(make_monitor, add_batch) ->
     monitor.refresh_from_db()
     assert [state for _, state in monitor.recent] == ["ok", "breach", "ok"]
     assert monitor.recent[-1][0] == monitor.last_value
+
+
+def test_a_redelivered_batch_job_does_not_store_the_batch_twice(
+    make_monitor,
+    deployed_run: ModelRun,
+    owner: User,
+    team: Team,  # noqa: ANN001
+) -> None:
+    from apps.core.models import Job
+
+    monitor = make_monitor(threshold=0.9)
+    job = Job.objects.create(team=team, kind=services.BATCH_KIND, title="t", params={})
+    batch = feature_batch(deployed_run, shift=0)
+    ProductionBatch = type(batch)
+    ProductionBatch.objects.filter(pk=batch.pk).update(job=job)
+    job.params = {"run_id": deployed_run.pk}
+    result = services.batch_evaluate(job=job, progress=lambda *a: None)
+    assert result["batch_id"] == batch.pk
+    assert ProductionBatch.objects.count() == 1
+    assert monitor.checks.filter(batch=batch).count() == 1

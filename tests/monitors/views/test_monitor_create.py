@@ -39,6 +39,7 @@ def test_valid_post_creates_and_checks_the_monitor(
         "psi_drift": "0.25",
         "p_value": "0.01",
         "check_interval_minutes": "30",
+        "active": "on",
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = teammate_client.post(url(problem), data)

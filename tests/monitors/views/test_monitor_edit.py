@@ -17,6 +17,7 @@ def form_data(monitor: Monitor, **changes: object) -> dict:
         "psi_drift": 0.25,
         "p_value": 0.01,
         "check_interval_minutes": 60,
+        "active": "on",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
@@ -67,3 +68,17 @@ def test_viewer_403_outsider_404(
     monitor = make_monitor(threshold=0.5)
     assert viewer_client.get(f"/monitors/{monitor.pk}/edit/").status_code == 403
     assert outsider_client.get(f"/monitors/{monitor.pk}/edit/").status_code == 404
+
+
+def test_unticking_active_pauses_the_monitor(
+    owner_client: Client,
+    make_monitor,
+    django_capture_on_commit_callbacks,  # noqa: ANN001
+) -> None:
+    monitor = make_monitor(threshold=0.5)
+    data = form_data(monitor)
+    del data["active"]
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(f"/monitors/{monitor.pk}/edit/", data)
+    monitor.refresh_from_db()
+    assert monitor.active is False
