@@ -293,3 +293,44 @@ def quality_gated(problem: Problem) -> Evidence | None:
         "leaderboard, the API, and `preflight leaderboard --check` in CI).",
         url,
     )
+
+
+# --- from monitors -----------------------------------------------------------------------
+
+
+def _monitor_evidence(problem: Problem, kinds: tuple[str, ...], what: str) -> Evidence | None:
+    """1 when active monitors of these kinds have checked real data, 0.5 when none has yet."""
+    from django.db.models import Count
+
+    from apps.monitors.models import Monitor
+
+    monitors = list(
+        Monitor.objects.filter(problem=problem, kind__in=kinds, active=True).annotate(
+            checked=Count("checks")
+        )
+    )
+    if not monitors:
+        return None
+    url = reverse("monitors:problem_monitors", args=[problem.pk])
+    checked = [m for m in monitors if m.checked]
+    names = ", ".join(m.name for m in monitors[:3]) + ("…" if len(monitors) > 3 else "")
+    if not checked:
+        return Evidence("0.5", f"{what} is set up ({names}) but has not checked any data yet.", url)
+    return Evidence(
+        "1",
+        f"{what} runs on every production batch and on a schedule: {names}, "
+        f"{sum(m.checked for m in monitors):,} checks so far.",
+        url,
+    )
+
+
+@evidence_provider("quality_monitored", queries=True)
+def quality_monitored(problem: Problem) -> Evidence | None:
+    """Threshold or break-even monitors check the quality of predictions in production."""
+    return _monitor_evidence(problem, ("threshold", "break_even"), "Quality monitoring")
+
+
+@evidence_provider("skew_monitored", queries=True)
+def skew_monitored(problem: Problem) -> Evidence | None:
+    """Drift monitors compare production inputs with the training reference."""
+    return _monitor_evidence(problem, ("drift",), "Drift monitoring against the reference")

@@ -84,3 +84,35 @@ def test_a_baseline_as_good_as_the_model_scores_zero(
     answer = rubric_answer(problem, "model_simpler_baseline")
     assert answer.state == "0"
     assert "The simpler model does as well" in answer.evidence_text
+
+
+def test_a_quality_monitor_that_has_checked_data_scores_one(
+    owner_client: Client,
+    problem: Problem,
+    owner,
+    django_capture_on_commit_callbacks,  # noqa: ANN001
+) -> None:
+    from apps.monitors import services as monitor_services
+
+    rng = np.random.default_rng(2)
+    y = rng.integers(0, 2, 200)
+    run = services.run_create_from_arrays(
+        problem=problem, user=owner, name="gbm", y_true=y, scores=rng.uniform(0, 1, 200)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        monitor_services.monitor_create(
+            problem=problem,
+            user=owner,
+            name="AUC floor",
+            kind="threshold",
+            target_run=run,
+            metric="roc_auc",
+            direction="higher",
+            threshold=0.7,
+        )
+    owner_client.get(checklist_url(problem, "ml_test_score"))
+    answer = rubric_answer(problem, "monitor_prediction_quality")
+    assert answer.state == "1"
+    assert "AUC floor" in answer.evidence_text
+    assert answer.evidence_url == f"/monitors/problems/{problem.pk}/"
+    assert rubric_answer(problem, "monitor_training_serving_skew") is None
