@@ -13,7 +13,7 @@ from apps.datasets.models import DatasetVersion
 from apps.problems.models import Problem
 from apps.runs import baselines, services
 from apps.runs import leaderboard as board_services
-from apps.runs.models import ModelRun
+from apps.runs.models import Gate, ModelRun
 
 router = Router(tags=["runs"])
 
@@ -317,3 +317,80 @@ def leaderboard_get(request: HttpRequest, problem_id: int) -> dict:
             for e in board["entries"]
         ],
     }
+
+
+class GateIn(Schema):
+    metric: str
+    threshold: float | None = None
+    baseline: str = ""
+    baseline_run_id: int | None = None
+    min_abs_change: float | None = None
+    min_rel_change: float | None = None
+    mode: str = "superiority"
+
+
+class GateOut(Schema):
+    id: int
+    metric: str
+    threshold: float | None
+    baseline: str
+    baseline_run_id: int | None
+    min_abs_change: float | None
+    min_rel_change: float | None
+    mode: str
+
+
+def _gate_out(gate: Gate) -> dict:
+    return {
+        "id": gate.pk,
+        "metric": gate.metric,
+        "threshold": gate.threshold,
+        "baseline": gate.baseline,
+        "baseline_run_id": gate.baseline_run_id,
+        "min_abs_change": gate.min_abs_change,
+        "min_rel_change": gate.min_rel_change,
+        "mode": gate.mode,
+    }
+
+
+@router.get(
+    "/problems/{problem_id}/gates",
+    response=responses(list[GateOut], 404),
+    summary="The gates every uploaded run of the problem is checked against",
+)
+def gate_list(request: HttpRequest, problem_id: int) -> list[dict]:
+    problem = _problem_for(request, problem_id)
+    return [_gate_out(gate) for gate in problem.gates.all()]
+
+
+@router.post(
+    "/problems/{problem_id}/gates",
+    response=responses(GateOut, 403, 404, status=201),
+    summary="Add a gate: a threshold and/or a margin over a baseline (ties pass)",
+)
+def gate_create(request: HttpRequest, problem_id: int, payload: GateIn) -> Status:
+    problem = _problem_for(request, problem_id)
+    data = payload.dict()
+    run_id = data.pop("baseline_run_id")
+    baseline_run = None
+    if run_id is not None:
+        baseline_run = get_for_team_or_404(
+            ModelRun.objects.all(), request.auth.team_id, team_field="problem__team", pk=run_id
+        )
+    gate = board_services.gate_create(
+        problem=problem, user=request.auth.user, baseline_run=baseline_run, **data
+    )
+    return Status(201, _gate_out(gate))
+
+
+@router.delete(
+    "/gates/{gate_id}",
+    response=responses(None, 403, 404, status=204),
+    summary="Remove a gate",
+)
+def gate_delete(request: HttpRequest, gate_id: int) -> Status:
+    gate = get_for_team_or_404(
+        Gate.objects.all(), request.auth.team_id, team_field="problem__team", pk=gate_id
+    )
+    board_services.gate_delete(gate=gate)
+    return Status(204, None)

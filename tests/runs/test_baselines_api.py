@@ -105,3 +105,20 @@ def test_foreign_problems_and_versions_are_404_and_read_only_tokens_cannot_train
     response = _post(read_only, f"/api/v1/problems/{problem.pk}/baselines", payload)
     assert response.status_code == 403
     assert not Job.objects.filter(kind="baseline_train").exists()
+
+
+def test_gates_are_managed_through_the_api_with_field_errors(
+    owner_api: Client, problem: Problem
+) -> None:
+    url = f"/api/v1/problems/{problem.pk}/gates"
+    bad = _post(
+        owner_api, url, {"metric": "roc_auc", "baseline": "best_simple", "min_rel_change": 2}
+    )
+    assert bad.status_code == 422
+    assert "min_rel_change" in json.dumps(bad.json())
+    created = _post(owner_api, url, {"metric": "roc_auc", "threshold": 0.8})
+    assert created.status_code == 201, created.content
+    gate_id = created.json()["id"]
+    assert [g["id"] for g in owner_api.get(url).json()] == [gate_id]
+    assert owner_api.delete(f"/api/v1/gates/{gate_id}").status_code == 204
+    assert owner_api.get(url).json() == []
