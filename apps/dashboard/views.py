@@ -63,8 +63,10 @@ def _board_context(request: AppRequest) -> dict:
         "problem_base": reverse("problems:problem_detail", args=[0]).removesuffix("0/"),
         "monitor_base": reverse("monitors:monitor_detail", args=[0]).removesuffix("0/"),
         "has_problems": bool(problems) or bool(q),
+        # Only what the list shows: a run row carries its whole evaluation (curves, sweep).
         "recent_runs": ModelRun.objects.filter(problem__team=request.team)
         .select_related("problem")
+        .only("pk", "name", "created_at", "problem__title")
         .order_by("-created_at", "-id")[:RUN_LIMIT],
         "active_jobs": list(job_selectors.job_active_for_team(request.team)[:8]),
     }

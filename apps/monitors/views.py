@@ -1,6 +1,8 @@
 """Monitor pages: lists, create/edit with templates, the monitor with its history chart,
 batch upload, channels with a test button, and the team's notification log."""
 
+import json
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -9,7 +11,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.decorators import team_required, write_required
 from apps.accounts.http import AppRequest
-from apps.core.charts import figure_json
 from apps.core.scoping import get_for_user_or_404
 from apps.datasets.uploads import TOO_LARGE_ATTRIBUTE, upload_too_large_message
 from apps.monitors import charts, notifications, selectors, services
@@ -141,7 +142,7 @@ def _history_context(monitor: Monitor) -> dict:
         }
         for c in checks
     ]
-    chart = figure_json(charts.history_figure(rows, metric_label=label)) if rows else None
+    chart = json.dumps(charts.history_figure(rows, metric_label=label)) if rows else None
     breaches = sum(c.state == "breach" for c in checks)
     return {"monitor": monitor, "checks": checks[::-1], "chart": chart, "breaches": breaches}
 
