@@ -83,7 +83,15 @@ MONITOR_FIELDS = (
 # --- validation ------------------------------------------------------------------------
 
 # mlcore's Rule names the field first ("warning_band must be ≥ 0"): map it to the form.
-RULE_FIELDS = ("threshold", "warning_band", "baseline_label", "min_abs_change", "min_rel_change")
+RULE_FIELDS = (
+    "threshold",
+    "warning_band",
+    "baseline_label",
+    "min_abs_change",
+    "min_rel_change",
+    "direction",
+    "mode",
+)
 
 
 def _rule_error(exc: ValueError) -> ValidationError:
@@ -133,6 +141,9 @@ def _validate(monitor: Monitor) -> None:
         errors["target_run"] = "Pick the deployed run of this problem whose batches are checked."
     if monitor.baseline_run_id and monitor.baseline_run.problem_id != problem.pk:
         errors["baseline_run"] = "The baseline must be a run of the same problem."
+    if monitor.kind not in MonitorKind.values:
+        errors["kind"] = f"Pick one of: {', '.join(MonitorKind.values)}."
+        raise ValidationError(errors)
     if monitor.check_interval_minutes is None or monitor.check_interval_minutes < 1:
         errors["check_interval_minutes"] = "Check at least every 1 minute (e.g. 60)."
     if monitor.kind == MonitorKind.DRIFT:

@@ -197,3 +197,24 @@ def test_break_even_without_costs_is_refused(
             target_run=run,
         )
     assert "cost" in raised.value.message_dict["kind"][0]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"kind": "sometimes"}, "kind"),
+        ({"threshold": 0.8, "direction": "sideways"}, "direction"),
+        ({"threshold": 0.8, "mode": "maybe"}, "mode"),
+        ({"threshold": 0.8, "check_interval_minutes": 0}, "check_interval_minutes"),
+    ],
+)
+def test_unknown_choices_name_their_field(
+    problem: Problem, owner: User, deployed_run: ModelRun, fields: dict, field: str
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    data = {"name": "m", "kind": "threshold", "metric": "roc_auc", "target_run": deployed_run}
+    data.update(fields)
+    with pytest.raises(ValidationError) as raised:
+        services.monitor_create(problem=problem, user=owner, **data)
+    assert field in raised.value.message_dict

@@ -79,3 +79,26 @@ def test_outsider_gets_404(outsider_client: Client, make_monitor) -> None:  # no
     monitor = make_monitor(threshold=0.5)
     assert outsider_client.get(url(monitor)).status_code == 404
     assert outsider_client.post(f"/monitors/{monitor.pk}/check/").status_code == 404
+
+
+def test_query_count_does_not_grow_with_the_history(
+    owner_client: Client,
+    make_monitor,  # noqa: ANN001
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.monitors.models import Check
+
+    monitor = make_monitor(threshold=0.5)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert owner_client.get(url(monitor)).status_code == 200
+        return len(captured)
+
+    small = queries()
+    Check.objects.bulk_create(
+        Check(monitor=monitor, trigger="schedule", state="ok", value=0.6) for _ in range(300)
+    )
+    assert queries() == small
