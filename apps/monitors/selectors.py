@@ -14,12 +14,24 @@ STATE_ORDER = {CheckState.BREACH: 0, CheckState.WARN: 1, CheckState.NO_DATA: 2, 
 HISTORY_LIMIT = 500
 
 
+# A run row carries its whole evaluation (sweep, curves): lists need only names.
+RUN_HEAVY = ("evaluation", "intervals", "abstention", "segments", "details", "columns")
+
+
+def _for_lists(monitors: QuerySet[Monitor]) -> QuerySet[Monitor]:
+    """Everything the list rows and rule sentences read, in one query."""
+    heavy = [f"{run}__{name}" for run in ("target_run", "baseline_run") for name in RUN_HEAVY]
+    return monitors.select_related(
+        "problem", "target_run", "baseline_run", "reference_version__dataset"
+    ).defer(*heavy, "reference_version__schema", "reference_version__profile")
+
+
 def monitor_list_for_team(team: Team) -> QuerySet[Monitor]:
-    return Monitor.objects.filter(problem__team=team).select_related("problem", "target_run")
+    return _for_lists(Monitor.objects.filter(problem__team=team))
 
 
 def monitor_list_for_problem(problem: Problem) -> QuerySet[Monitor]:
-    return Monitor.objects.filter(problem=problem).select_related("problem", "target_run")
+    return _for_lists(Monitor.objects.filter(problem=problem))
 
 
 def sort_worst_first(monitors: list[Monitor]) -> list[Monitor]:

@@ -43,3 +43,23 @@ def test_outsider_sees_nothing_and_gets_404_on_the_problem(
     monitor = make_monitor(threshold=0.5)
     assert f"monitor-row-{monitor.pk}" not in outsider_client.get("/monitors/").content.decode()
     assert outsider_client.get(f"/monitors/problems/{problem.pk}/").status_code == 404
+
+
+def test_query_count_does_not_grow_with_monitors(
+    owner_client: Client,
+    make_monitor,
+    deployed_run,  # noqa: ANN001
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert owner_client.get("/monitors/").status_code == 200
+        return len(captured)
+
+    make_monitor(name="first", threshold=0.5, baseline_run=deployed_run)
+    small = queries()
+    for i in range(5):
+        make_monitor(name=f"more {i}", threshold=0.5, baseline_run=deployed_run)
+    assert queries() == small
