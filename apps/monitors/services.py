@@ -394,7 +394,7 @@ def batch_create_from_frame(
         label=label,
         original_filename=f"{label or 'batch'}.parquet",
         storage_key=key,
-        columns={"y_true": "y_true", "score": "score"},
+        columns={c: c for c in ("y_true", "score", "prediction", "predicted") if c in predictions},
         feature_columns=[
             c[len(FEATURE_PREFIX) :] for c in predictions.columns if c.startswith(FEATURE_PREFIX)
         ],

@@ -248,3 +248,34 @@ def test_a_redelivered_batch_job_does_not_store_the_batch_twice(
     assert result["batch_id"] == batch.pk
     assert ProductionBatch.objects.count() == 1
     assert monitor.checks.filter(batch=batch).count() == 1
+
+
+def test_a_regression_batch_is_evaluated_and_checked_like_a_run(
+    team: Team,
+    owner: User,
+    django_capture_on_commit_callbacks,  # noqa: ANN001
+) -> None:
+    from apps.problems import services as problem_services
+
+    problem = problem_services.problem_create(
+        team=team, user=owner, source="web", title="Demand", task_type="regression"
+    )
+    run = ModelRun.objects.create(
+        problem=problem, task="regression", name="lgbm", status="ready",
+        evaluation={"n": 3, "rmse": 0.5, "mae": 0.4},
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        monitor = services.monitor_create(
+            problem=problem, user=owner, name="RMSE ceiling", metric="rmse", threshold=1.0,
+            target_run=run,
+        )  # fmt: skip
+    monitor.refresh_from_db()
+    assert (monitor.direction, monitor.state) == ("lower", "ok")
+    y = np.arange(100, dtype=float)
+    batch = services.batch_create_from_frame(
+        run=run, predictions=pd.DataFrame({"y_true": y, "prediction": y + 2.0})
+    )
+    check = services.monitor_check(monitor_id=monitor.pk, batch_id=batch.pk, trigger="batch")
+    assert check.value == pytest.approx(2.0)
+    assert check.state == "breach"
+    assert "above the threshold 1" in check.sentence
