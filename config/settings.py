@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PREFLIGHT_VAR_DIR", BASE_DIR / "var"))
@@ -235,6 +236,16 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Quick work (evaluations, checks, verdicts) and long work (training the baseline ladder)
+# travel on separate queues. A worker started without -Q consumes both, as `make run` and
+# compose do; on more hosts, `celery worker -Q long` for training and `-Q celery` for the
+# rest keep a training burst from delaying a monitor.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (
+    Queue("celery", Exchange("celery"), routing_key="celery"),
+    Queue("long", Exchange("long"), routing_key="long"),
+)
+CELERY_TASK_ROUTES = {"jobs.baseline_train": {"queue": "long"}}
 # Publishing must fail fast when the broker is down: the job row is the outbox and the
 # relay publishes it later, so the web request need not wait.
 CELERY_TASK_PUBLISH_RETRY = True
