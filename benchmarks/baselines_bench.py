@@ -130,7 +130,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--eval-share", type=float, default=0.2)
     parser.add_argument("--n-jobs", type=int, default=-1)
-    parser.add_argument("--repeats", type=int, default=1, help="best of this many runs")
+    parser.add_argument("--repeats", type=int, default=2, help="best of this many runs")
     args = parser.parse_args()
     # Warm-up on small data so neither side pays first-call costs (imports, thread pools).
     ours_run(*split(data(2_000), args.eval_share), args.n_jobs)

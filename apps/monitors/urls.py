@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.monitor_list, name="monitor_list"),
     path("problems/<int:problem_id>/", views.problem_monitors, name="problem_monitors"),
     path("problems/<int:problem_id>/new/", views.monitor_create, name="monitor_create"),
+    path("problems/<int:problem_id>/panel/", views.problem_panel, name="problem_panel"),
     path("channels/", views.channel_list, name="channel_list"),
     path("channels/<int:channel_id>/test/", views.channel_test, name="channel_test"),
     path("notifications/", views.notification_list, name="notification_list"),

@@ -91,3 +91,22 @@ def test_seed_demo_trains_the_ladder_once_for_a_full_leaderboard(db: None) -> No
     board = leaderboard.leaderboard(problem)
     assert board["reference"] is not None
     assert len(board["entries"]) == 7
+
+
+def test_seed_demo_adds_monitors_with_a_weekly_history_that_ends_in_a_breach(db: None) -> None:
+    from apps.monitors.models import Check, Monitor
+
+    seed()
+    seed()
+    monitors = {m.name: m for m in Monitor.objects.all()}
+    assert set(monitors) == {"ROC AUC floor", "Value floor"}
+    auc = monitors["ROC AUC floor"]
+    states = list(
+        Check.objects.filter(monitor=auc, trigger="batch")
+        .order_by("created_at", "id")
+        .values_list("state", flat=True)
+    )
+    assert len(states) == 4
+    assert states[0] == "ok"
+    assert states[-1] == "breach"
+    assert auc.state == "breach"

@@ -4,6 +4,7 @@ Lives in the dashboard app, the end of the app chain, because the demo spans eve
 Idempotent: running it again changes nothing that exists.
 """
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -19,6 +20,8 @@ from apps.core.jobs import run_job
 from apps.core.models import Job
 from apps.datasets import services as dataset_services
 from apps.datasets.models import DatasetVersion
+from apps.monitors import services as monitor_services
+from apps.monitors.models import Monitor
 from apps.problems import services as problem_services
 from apps.problems.models import Problem, RevisionSource
 from apps.runs import baselines
@@ -31,6 +34,9 @@ DEMO_PASSWORD = "demo"
 DEMO_TEAM_SLUG = "demo"
 DEMO_PROBLEM_TITLE = "Breast-mass malignancy triage"
 DEMO_RUN_NAME = "Logistic regression"
+# Noise added to the features of each weekly production batch (in feature standard
+# deviations): the model holds up, then degrades in week 4.
+DEMO_BATCH_NOISE = (0.0, 0.3, 0.6, 1.5)
 # Short enough for `make run` to stay quick; the page lets users give AutoML more.
 DEMO_AUTOML_BUDGET_S = 10
 DEMO_REFERENCE = {
@@ -101,6 +107,7 @@ class Command(BaseCommand):
         self._demo_datasets(problem, user)
         self._demo_run(problem, user)
         self._demo_baselines(problem, user)
+        self._demo_monitors(problem, user)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: sign in as “{DEMO_USERNAME}” with password “{DEMO_PASSWORD}” "
@@ -147,9 +154,7 @@ class Command(BaseCommand):
         if ModelRun.objects.filter(problem=problem, name=DEMO_RUN_NAME).exists():
             return
         splits = demo_splits()
-        features = [c for c in splits["train"].columns if c not in ("case_id", "malignant")]
-        model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
-        model.fit(splits["train"][features], splits["train"]["malignant"])
+        model, features = demo_model(splits)
         test = splits["test"]
         run_services.run_create_from_arrays(
             problem=problem,
@@ -198,6 +203,67 @@ class Command(BaseCommand):
             board_services.gate_create(
                 problem=problem, user=user, metric="expected_cost", baseline="best_simple"
             )
+
+    def _demo_monitors(self, problem: Problem, user: User) -> None:
+        """Two monitors on the deployed run and four weekly batches, the last one degraded,
+        so the dashboard shows a monitor history and a breach."""
+        run = ModelRun.objects.filter(problem=problem, name=DEMO_RUN_NAME).first()
+        if run is None or Monitor.objects.filter(problem=problem).exists():
+            return
+        monitors = [
+            monitor_services.monitor_create(
+                problem=problem,
+                user=user,
+                name="ROC AUC floor",
+                kind="threshold",
+                target_run=run,
+                metric="roc_auc",
+                direction="higher",
+                threshold=0.95,
+                warning_band=0.02,
+            ),
+            monitor_services.monitor_create(
+                problem=problem,
+                user=user,
+                name="Value floor",
+                kind="break_even",
+                target_run=run,
+                metric="accuracy",
+                warning_band=0.02,
+            ),
+        ]
+        splits = demo_splits()
+        model, features = demo_model(splits)
+        pool = splits["validation"]
+        for week, noise in enumerate(DEMO_BATCH_NOISE, start=1):
+            rng = np.random.default_rng(week)
+            rows = pool.sample(n=len(pool), replace=True, random_state=week)
+            x = rows[features] + rng.normal(0, 1, rows[features].shape) * (
+                noise * pool[features].std().to_numpy()
+            )
+            batch = monitor_services.batch_create_from_frame(
+                run=run,
+                predictions=pd.DataFrame(
+                    {
+                        "y_true": rows["malignant"].to_numpy(dtype=np.int8),
+                        "score": model.predict_proba(x)[:, 1],
+                    }
+                ),
+                label=f"Week {week}",
+                user=user,
+            )
+            for monitor in monitors:
+                monitor_services.monitor_check(
+                    monitor_id=monitor.pk, batch_id=batch.pk, trigger="batch"
+                )
+
+
+def demo_model(splits: dict[str, pd.DataFrame]) -> tuple[object, list[str]]:
+    """The demo's deployed model: a scaled logistic regression on the train split."""
+    features = [c for c in splits["train"].columns if c not in ("case_id", "malignant")]
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+    model.fit(splits["train"][features], splits["train"]["malignant"])
+    return model, features
 
 
 def demo_splits() -> dict[str, pd.DataFrame]:
