@@ -15,6 +15,7 @@ from apps.monitors.selectors import problem_board
 from apps.problems import selectors as problem_selectors
 from apps.problems.models import Problem
 from apps.problems.sections import completeness
+from apps.runs.leaderboard import gate_summaries
 from apps.runs.models import ModelRun
 
 # How often the board asks for fresh states (tests shorten it).
@@ -48,7 +49,9 @@ def _board_context(request: AppRequest) -> dict:
     problems = list(problem_selectors.problem_list_for_team(request.team, search=q))
     cards = problem_board(problems, state=state, sparklines_for=CARD_LIMIT)
     scores = _ml_test_scores([card.problem for card in cards])
+    gates = gate_summaries([card.problem for card in cards[:CARD_LIMIT]])
     for card in cards:
+        card.gates = gates.get(card.problem.pk)
         card.completeness = completeness(card.problem).percent
         card.ml_test_score = scores.get(card.problem.pk)
         card.counts_text = " · ".join(f"{n} {s.replace('_', ' ')}" for s, n in card.counts.items())

@@ -400,3 +400,52 @@ def leaderboard_verdicts(*, job: Job, progress: Progress) -> dict:
         "verdicts": verdicts,
         "replicates": PAIRED_REPLICATES,
     }
+
+
+@dataclass
+class GateSummary:
+    """The gate status of a problem's newest uploaded run, for overviews."""
+
+    status: str | None
+    run: ModelRun | None
+    failed: list[str]
+
+
+def gate_summaries(problems: list[Problem]) -> dict[int, GateSummary]:
+    """Per problem with gates: its newest ready uploaded run checked against them.
+
+    Three queries whatever the number of problems: the gates, the newest uploaded runs, and
+    the simple baselines the "best simple baseline" gates compare with.
+    """
+    ids = [p.pk for p in problems]
+    gates: dict[int, list[Gate]] = {}
+    for gate in Gate.objects.filter(problem_id__in=ids).select_related("baseline_run"):
+        gates.setdefault(gate.problem_id, []).append(gate)
+    if not gates:
+        return {}
+    newest: dict[int, ModelRun] = {}
+    for run in ModelRun.objects.filter(
+        problem_id__in=list(gates), kind=RunKind.UPLOADED, status=RunStatus.READY
+    ).order_by("problem_id", "-created_at", "-id"):
+        newest.setdefault(run.problem_id, run)
+    simple: dict[int, list[ModelRun]] = {}
+    for run in ModelRun.objects.filter(
+        problem_id__in=list(gates),
+        kind=RunKind.BASELINE,
+        baseline_key__in=SIMPLE_RUNGS,
+        status=RunStatus.READY,
+    ):
+        simple.setdefault(run.problem_id, []).append(run)
+    out = {}
+    for problem_id, problem_gates in gates.items():
+        run = newest.get(problem_id)
+        if run is None:
+            out[problem_id] = GateSummary(status=None, run=None, failed=[])
+            continue
+        checks = check_gates(run, problem_gates, simple.get(problem_id, []))
+        out[problem_id] = GateSummary(
+            status=gate_status(checks),
+            run=run,
+            failed=[c.sentence for c in checks if c.state != "ok"],
+        )
+    return out

@@ -125,3 +125,33 @@ def test_problems_beyond_the_card_limit_are_listed_one_line_each(
     assert body.count('id="problem-card-') == 2
     assert body.count('id="problem-row-') == 3
     assert "3 more problems" in body
+
+
+def _gated_problem(team: Team, user: User, title: str, value: float) -> Problem:
+    from apps.runs import leaderboard
+
+    problem = Problem.objects.create(team=team, title=title, task_type="binary")
+    leaderboard.gate_create(problem=problem, user=user, metric="roc_auc", threshold=0.8)
+    ModelRun.objects.create(
+        problem=problem,
+        name=f"{title} model",
+        task="binary",
+        status=RunStatus.READY,
+        evaluation={"roc_auc": value},
+    )
+    return problem
+
+
+def test_cards_show_the_newest_runs_gate_status_at_a_constant_query_cost(
+    owner_client: Client, team: Team, owner: User
+) -> None:
+    failing = _gated_problem(team, owner, "Churn", 0.7)
+    small = count_queries(owner_client)
+    for i in range(5):
+        _gated_problem(team, owner, f"Fraud {i}", 0.9)
+    body = owner_client.get("/").content.decode()
+    card = body.split(f'id="problem-card-{failing.pk}"')[1].split('class="col-md-6')[0]
+    assert 'data-gates="breach"' in card
+    assert "Churn model" in card
+    assert body.count('data-gates="ok"') == 5
+    assert count_queries(owner_client) == small
