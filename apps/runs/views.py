@@ -19,7 +19,7 @@ from apps.runs import charts, selectors, services
 from apps.runs.forms import RunUploadForm, ThresholdForm
 from apps.runs.leaderboard import run_gate_checks, test_sets_used
 from apps.runs.metrics import primary_metric, run_comparison_table, run_metric_value
-from apps.runs.models import ModelRun, RunStatus
+from apps.runs.models import ModelRun, RunKind, RunStatus
 
 
 def _get_run_for_user(request: AppRequest, run_id: int, *, for_write: bool = False) -> ModelRun:
@@ -47,6 +47,7 @@ def _with_primary(runs: list[ModelRun]) -> list[ModelRun]:
     for run in runs:
         metric = primary_metric(run.problem)
         run.primary_label = metric.label
+        run.primary_key = metric.key
         run.primary_value = run_metric_value(run, metric.key)
     return runs
 
@@ -341,10 +342,17 @@ def problem_panel(request: AppRequest, problem_id: int) -> HttpResponse:
     problem = get_for_user_or_404(
         Problem.objects.select_related("team"), request.user, pk=problem_id
     )
-    runs = _with_primary(list(selectors.run_list_for_problem(problem)))
-    for run in runs:
+    runs = list(selectors.run_list_for_problem(problem))
+    models = _with_primary([run for run in runs if run.kind != RunKind.BASELINE])
+    for run in models:
         run.cost_at_threshold = selectors.run_cost_at_threshold(run)
-    context = {"problem": problem, "runs": runs}
+    context = {
+        "problem": problem,
+        "models": models,
+        "baseline_count": sum(run.kind == RunKind.BASELINE for run in runs),
+        "reference_count": sum(run.kind == RunKind.EXTERNAL for run in runs),
+        "gate_count": problem.gates.count(),
+    }
     return render(request, "runs/problem_panel.html", context)
 
 

@@ -46,7 +46,9 @@ def test_viewers_see_the_panel_without_the_upload_button(
 ) -> None:
     body = viewer_client.get(f"/runs/problems/{problem.pk}/panel/").content.decode()
     assert 'id="problem-runs"' in body
-    assert "No runs yet" in body
+    assert "No model uploaded yet" in body
+    assert "No trained baselines yet" in body
+    assert 'id="panel-train-baselines"' not in body
     assert 'id="upload-predictions"' not in body
 
 

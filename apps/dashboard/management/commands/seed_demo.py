@@ -4,10 +4,13 @@ Lives in the dashboard app, the end of the app chain, because the demo spans eve
 Idempotent: running it again changes nothing that exists.
 """
 
+from datetime import timedelta
+
 import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from sklearn.datasets import load_breast_cancer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -21,7 +24,7 @@ from apps.core.models import Job
 from apps.datasets import services as dataset_services
 from apps.datasets.models import DatasetVersion
 from apps.monitors import services as monitor_services
-from apps.monitors.models import Monitor
+from apps.monitors.models import Check, Monitor, ProductionBatch
 from apps.problems import services as problem_services
 from apps.problems.models import Problem, RevisionSource
 from apps.runs import baselines
@@ -256,6 +259,10 @@ class Command(BaseCommand):
                 monitor_services.monitor_check(
                     monitor_id=monitor.pk, batch_id=batch.pk, trigger="batch"
                 )
+            # Spread the history over the past weeks, as a deployed model's would be.
+            when = timezone.now() - timedelta(weeks=len(DEMO_BATCH_NOISE) - week)
+            ProductionBatch.objects.filter(pk=batch.pk).update(created_at=when)
+            Check.objects.filter(batch=batch).update(created_at=when)
 
 
 def demo_model(splits: dict[str, pd.DataFrame]) -> tuple[object, list[str]]:
