@@ -73,7 +73,9 @@ def problem_panel(request: AppRequest, problem_id: int) -> HttpResponse:
     """The monitors card on a problem page (loaded lazily: problems cannot import monitors)."""
     problem = _get_problem_for_user(request, problem_id)
     monitors = selectors.sort_worst_first(list(selectors.monitor_list_for_problem(problem)))
-    return render(request, "monitors/problem_panel.html", {"problem": problem, "monitors": monitors})
+    return render(
+        request, "monitors/problem_panel.html", {"problem": problem, "monitors": monitors}
+    )
 
 
 def _monitor_form(
