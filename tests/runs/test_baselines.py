@@ -311,6 +311,7 @@ def test_outsiders_get_404_and_viewers_cannot_train(
 def test_a_regression_ladder_judged_by_mae_fits_the_median_dummy(
     team: Team,
     owner: User,
+    owner_client: Client,
     django_capture_on_commit_callbacks,  # noqa: ANN001
 ) -> None:
     import numpy as np
@@ -366,6 +367,15 @@ def test_a_regression_ladder_judged_by_mae_fits_the_median_dummy(
     board = leaderboard.leaderboard(price)
     assert board["metric"].key == "mae"
     assert board["entries"][0].value <= board["entries"][-1].value
+    # Paired verdicts on MAE (a row-weighted sum) against the best simple baseline.
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.get(f"/runs/problems/{price.pk}/leaderboard/")
+    verdicts = Job.objects.get(kind="leaderboard_verdicts").result["verdicts"]
+    boosting = verdicts[str(runs["gradient_boosting"].pk)]
+    assert boosting["state"] == "tested"
+    assert boosting["estimate"] == pytest.approx(
+        runs["gradient_boosting"].evaluation["mae"] - board["reference_value"], abs=1e-9
+    )
 
 
 def test_an_experts_decisions_uploaded_as_a_reference_are_evaluated_and_not_gated(
