@@ -419,10 +419,19 @@ def gate_summaries(problems: list[Problem]) -> dict[int, GateSummary]:
     """
     ids = [p.pk for p in problems]
     gates: dict[int, list[Gate]] = {}
-    for gate in Gate.objects.filter(problem_id__in=ids).select_related("baseline_run"):
+    # No join to the runs table here: most boards have no gates, and the join made SQLite
+    # read the runs' large evaluation rows anyway. Chosen baseline runs come after, if any.
+    for gate in Gate.objects.filter(problem_id__in=ids):
         gates.setdefault(gate.problem_id, []).append(gate)
     if not gates:
         return {}
+    chosen = {g.baseline_run_id for found in gates.values() for g in found if g.baseline_run_id}
+    if chosen:
+        runs = ModelRun.objects.in_bulk(chosen)
+        for found in gates.values():
+            for gate in found:
+                if gate.baseline_run_id:
+                    gate.baseline_run = runs.get(gate.baseline_run_id)
     newest: dict[int, ModelRun] = {}
     for run in ModelRun.objects.filter(
         problem_id__in=list(gates), kind=RunKind.UPLOADED, status=RunStatus.READY
