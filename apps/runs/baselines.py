@@ -175,8 +175,8 @@ def _store_rung(
         return found
     predictions = _stored_predictions(prepared, result)
     columns = _columns(prepared)
-    if prepared.task == TaskType.BINARY and segments:
-        # Per-segment metrics (binary runs) for the columns the critical segments name.
+    if segments:
+        # Per-segment metrics for the columns the problem's critical segments name.
         for name, values in segments.items():
             predictions[SEGMENT_PREFIX + name] = values
         columns["segments"] = list(segments)

@@ -380,3 +380,42 @@ def leaderboard_figure(rows: list[dict], metric_label: str, reference: float | N
     names = [r["name"] for r in rows if r["value"] is not None]
     figure.update_yaxes(categoryorder="array", categoryarray=list(reversed(names)), type="category")
     return _layout(figure, height=max(220, 38 * len(names) + 110), xaxis={"title": metric_label})
+
+
+HEADLINE_LABELS = {"accuracy": "Accuracy", "rmse": "RMSE"}
+
+
+def task_segment_figure(column: dict, overall: dict, headline: str) -> go.Figure:
+    """The headline metric (accuracy or RMSE) per segment with its interval, overall dashed."""
+    rows = [row for row in column["rows"] if row["metrics"].get(headline) is not None]
+    values = [row["metrics"][headline] for row in rows]
+    figure = go.Figure()
+    figure.add_bar(
+        x=[row["value"] for row in rows],
+        y=values,
+        marker_color=[ORANGE if row["weakest"] else BLUE for row in rows],
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": [
+                (r["high"] - v) if r["high"] is not None else 0
+                for r, v in zip(rows, values, strict=True)
+            ],
+            "arrayminus": [
+                (v - r["low"]) if r["low"] is not None else 0
+                for r, v in zip(rows, values, strict=True)
+            ],
+            "color": GREY,
+        },
+        customdata=[row["n"] for row in rows],
+        hovertemplate="%{x}: %{y:.4g}<br>%{customdata} rows<extra></extra>",
+        name=HEADLINE_LABELS.get(headline, headline),
+    )
+    total = overall["metrics"].get(headline)
+    if total is not None:
+        figure.add_hline(
+            y=total, line={"color": GREEN, "dash": "dash"}, annotation_text=f"overall {total:.4g}"
+        )
+    figure.update_yaxes(title_text=HEADLINE_LABELS.get(headline, headline))
+    figure.update_xaxes(title_text=column["column"], type="category")
+    return _layout(figure, height=280, showlegend=False)

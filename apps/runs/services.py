@@ -35,6 +35,7 @@ from mlcore.evaluation.multiclass_regression import evaluate_multiclass, evaluat
 from mlcore.evaluation.other_intervals import bootstrap_multiclass, bootstrap_regression
 from mlcore.evaluation.paired import paired_bootstrap
 from mlcore.evaluation.segments import segment_metrics
+from mlcore.evaluation.task_segments import task_segment_metrics
 
 logger = logging.getLogger(__name__)
 
@@ -217,9 +218,15 @@ def run_evaluation_compute(
 ) -> ModelRun:
     """Evaluate stored predictions (binary: at the default threshold) with intervals."""
     if run.task == TaskType.MULTICLASS:
-        return _store_evaluation(run, *_multiclass_evaluation(predictions, progress), progress)
+        evaluation, intervals = _multiclass_evaluation(predictions, progress)
+        segments = run_task_segments_compute(
+            task=run.task, predictions=predictions, labels=evaluation["labels"]
+        )
+        return _store_evaluation(run, evaluation, intervals, segments, progress)
     if run.task == TaskType.REGRESSION:
-        return _store_evaluation(run, *_regression_evaluation(predictions, progress), progress)
+        evaluation, intervals = _regression_evaluation(predictions, progress)
+        segments = run_task_segments_compute(task=run.task, predictions=predictions)
+        return _store_evaluation(run, evaluation, intervals, segments, progress)
     problem = run.problem
     costs = decision_costs(problem)
     per_month = problem.decisions_per_month
@@ -261,14 +268,66 @@ def run_evaluation_compute(
 
 
 def _store_evaluation(
-    run: ModelRun, evaluation: dict, intervals: dict, progress: Progress
+    run: ModelRun, evaluation: dict, intervals: dict, segments: dict | None, progress: Progress
 ) -> ModelRun:
     ModelRun.objects.filter(pk=run.pk).update(
-        evaluation=_finite(evaluation), intervals=_finite(intervals), status=RunStatus.READY
+        evaluation=_finite(evaluation),
+        intervals=_finite(intervals),
+        segments=segments,
+        status=RunStatus.READY,
     )
     progress(100, "Evaluation ready")
     run.refresh_from_db()
     return run
+
+
+def _class_indices(predictions: pd.DataFrame, labels: list) -> tuple[np.ndarray, np.ndarray]:
+    """(truth, prediction) as indices into `labels`, from stored probabilities or classes."""
+    lookup = {label: i for i, label in enumerate(labels)}
+    truth = predictions["y_true"].map(lookup).to_numpy(dtype=np.int64)
+    proba_cols = [PROBA_PREFIX + str(label) for label in labels]
+    if all(c in predictions.columns for c in proba_cols):
+        predicted = np.argmax(predictions[proba_cols].to_numpy(dtype=np.float64), axis=1)
+    else:
+        predicted = predictions["predicted"].map(lookup).to_numpy(dtype=np.int64)
+    return truth, predicted
+
+
+def run_task_segments_compute(
+    *, task: str, predictions: pd.DataFrame, labels: list | None = None
+) -> dict | None:
+    """Multiclass or regression metrics per value of each stored segment column (or None).
+
+    Stored as {"task", "headline", "overall", "columns": [{"column", "rows",
+    "other_segments"}]}, the MAX_SEGMENTS largest rows per column plus the weakest.
+    """
+    names = [c[len(SEGMENT_PREFIX) :] for c in predictions.columns if c.startswith(SEGMENT_PREFIX)]
+    if not names:
+        return None
+    if task == TaskType.MULTICLASS:
+        y, pred = _class_indices(predictions, labels or [])
+        k, headline = len(labels or []), "accuracy"
+    else:
+        y = predictions["y_true"].to_numpy(dtype=np.float64)
+        pred = predictions["prediction"].to_numpy(dtype=np.float64)
+        k, headline = 0, "rmse"
+    overall = task_segment_metrics(task, y, pred, np.zeros(y.size, dtype=object), k=k)[0]
+    columns = []
+    for name in names:
+        values = predictions[SEGMENT_PREFIX + name].to_numpy(dtype=object)
+        rows = task_segment_metrics(task, y, pred, values, k=k)
+        kept = rows[:MAX_SEGMENTS] + [row for row in rows[MAX_SEGMENTS:] if row.weakest]
+        columns.append(
+            {
+                "column": name,
+                "rows": [row.to_dict() for row in kept],
+                "other_segments": len(rows) - len(kept),
+            }
+        )
+    overall_dict = {**overall.to_dict(), "value": "All rows", "weakest": False}
+    return _finite(
+        {"task": task, "headline": headline, "overall": overall_dict, "columns": columns}
+    )
 
 
 def _multiclass_evaluation(predictions: pd.DataFrame, progress: Progress) -> tuple[dict, dict]:

@@ -269,6 +269,18 @@ def run_abstention(request: AppRequest, run_id: int) -> HttpResponse:
     return redirect(f"{reverse('runs:run_detail', args=[run.pk])}?target={context['target']}")
 
 
+def _task_segment_context(run: ModelRun) -> dict:
+    """Multiclass/regression segments with a bar chart of each column's headline metric."""
+    segments = run.segments
+    if not segments or "headline" not in segments:
+        return {"task_segments": None}
+    for column in segments["columns"]:
+        column["chart"] = figure_json(
+            charts.task_segment_figure(column, segments["overall"], segments["headline"])
+        )
+    return {"task_segments": segments}
+
+
 def _segment_context(run: ModelRun) -> dict:
     report = selectors.segment_report(run)
     if report is None:
@@ -287,6 +299,8 @@ def run_detail(request: AppRequest, run_id: int) -> HttpResponse:
         context.update(_charts(run))
         context["headline"] = _headline(run)
         context["gate_checks"] = run_gate_checks(run)
+        if run.task != TaskType.BINARY:
+            context.update(_task_segment_context(run))
     if run.status == RunStatus.READY and run.task == TaskType.BINARY:
         context.update(_panel_context(run, run.threshold))
         context.update(_abstention_context(run, request.GET.get("target")))

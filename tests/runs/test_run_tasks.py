@@ -81,6 +81,19 @@ def test_a_multiclass_upload_matches_sklearn_with_intervals(upload, multiclass) 
     assert ev["confusion_matrix"] == skm.confusion_matrix(y, pred, labels=CLASSES).tolist()
     acc = run.intervals["accuracy"]
     assert acc["low"] < ev["accuracy"] < acc["high"]
+    # Per-region accuracy and macro F1, equal to sklearn's on each region's rows.
+    (regions,) = run.segments["columns"]
+    assert regions["column"] == "region"
+    for row in regions["rows"]:
+        mask = (frame["region"] == row["value"]).to_numpy()
+        assert row["n"] == mask.sum()
+        assert row["metrics"]["accuracy"] == pytest.approx(
+            skm.accuracy_score(y[mask], pred[mask]), abs=1e-12
+        )
+        assert row["metrics"]["macro_f1"] == pytest.approx(
+            skm.f1_score(y[mask], pred[mask], average="macro"), abs=1e-12
+        )
+    assert sum(row["weakest"] for row in regions["rows"]) == 1
 
 
 def test_predicted_classes_alone_give_argmax_metrics_and_say_why_log_loss_is_missing(
@@ -175,14 +188,32 @@ def test_the_run_page_shows_each_task_its_own_charts(
     regression,
     owner_client,  # noqa: ANN001
 ) -> None:
-    mc = run_of(upload(csv_file(multiclass_frame()), problem=multiclass))
+    mc = run_of(upload(csv_file(multiclass_frame()), problem=multiclass, segment_columns="region"))
     rg = run_of(upload(csv_file(regression_frame()), problem=regression))
     page = owner_client.get(f"/runs/{mc.pk}/").content.decode()
     assert 'id="multiclass-confusion-chart"' in page
     assert 'id="per-class-table"' in page
+    assert 'id="task-segments-region"' in page
+    assert 'id="task-segment-chart-region"' in page
     assert "threshold-slider" not in page
     page = owner_client.get(f"/runs/{rg.pk}/").content.decode()
     assert 'id="scatter-chart"' in page
     assert 'id="residual-chart"' in page
     assert "R²" in page
     assert owner_client.get(f"/runs/{rg.pk}/threshold/?t=0.3").status_code == 302
+
+
+def test_regression_segments_flag_the_segment_with_the_largest_rmse(upload, regression) -> None:  # noqa: ANN001
+    frame = regression_frame(rows=600)
+    rng = np.random.default_rng(4)
+    frame["city"] = rng.choice(["Lyon", "Nice"], len(frame))
+    nice = frame["city"] == "Nice"
+    frame.loc[nice, "prediction"] += rng.normal(0, 60, nice.sum()).round(2)
+    run = run_of(upload(csv_file(frame), problem=regression, segment_columns="city"))
+    rows = {row["value"]: row for row in run.segments["columns"][0]["rows"]}
+    assert rows["Nice"]["weakest"]
+    assert not rows["Lyon"]["weakest"]
+    mask = nice.to_numpy()
+    assert rows["Nice"]["metrics"]["rmse"] == pytest.approx(
+        np.sqrt(skm.mean_squared_error(frame["price"][mask], frame["prediction"][mask]))
+    )
