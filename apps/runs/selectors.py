@@ -112,6 +112,69 @@ def parse_critical(line: str) -> tuple[str, str] | None:
     return (column, value) if column and value else None
 
 
+def _find_segment_row(line: str, segments: dict, out: dict) -> dict | None:
+    """The stored row a "column = value" line names, or None with the reason in `out`."""
+    parsed = parse_critical(line)
+    if parsed is None:
+        out["note"] = "not of the form “column = value”: not checked"
+        return None
+    out["column"], out["value"] = parsed
+    column = next((c for c in segments["columns"] if c["column"] == parsed[0]), None)
+    if column is None:
+        out.update(status="missing", note=f"no segment column “{parsed[0]}” in this upload")
+        return None
+    row = next((r for r in column["rows"] if r["value"] == parsed[1]), None)
+    if row is None:
+        out.update(status="missing", note=f"no rows with {parsed[0]} = {parsed[1]}")
+    return row
+
+
+def _task_critical_status(line: str, segments: dict) -> dict:
+    """A critical segment of a multiclass or regression run: failing when its whole interval
+    of the headline metric (accuracy, RMSE) is worse than the overall value."""
+    out = {"line": line, "column": None, "value": None, "status": "unparsed", "row": None}
+    row = _find_segment_row(line, segments, out)
+    if row is None:
+        return out
+    out["row"] = row
+    headline = segments["headline"]
+    overall = segments["overall"]["metrics"][headline]
+    value = row["metrics"][headline]
+    lower_is_better = headline == "rmse"
+    if row["low"] is None or overall is None:
+        out.update(status="unknown", note="too few rows for an interval")
+        return out
+    beyond = row["low"] > overall if lower_is_better else row["high"] < overall
+    worse = value > overall if lower_is_better else value < overall
+    if beyond:
+        out.update(status="failing", note=f"{headline} worse than overall, beyond its interval")
+    elif worse:
+        out.update(status="checked", note="worse than overall, within its interval")
+    else:
+        out.update(status="checked", note="as good as overall or better")
+    return out
+
+
+def task_segment_report(run: ModelRun) -> dict | None:
+    """Multiclass/regression segments with the problem's critical segments checked."""
+    segments = run.segments
+    if not segments or "headline" not in segments:
+        return None
+    critical = [_task_critical_status(line, segments) for line in run.problem.segment_list]
+    marks = {(c["column"], c["value"]): c["status"] for c in critical if c["row"] is not None}
+    columns = [
+        {
+            **column,
+            "rows": [
+                {**row, "critical": marks.get((column["column"], row["value"]))}
+                for row in column["rows"]
+            ],
+        }
+        for column in segments["columns"]
+    ]
+    return {**segments, "columns": columns, "critical": critical}
+
+
 def _critical_status(line: str, segments: dict) -> dict:
     """One critical segment checked against the run's per-segment metrics.
 

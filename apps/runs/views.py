@@ -271,8 +271,8 @@ def run_abstention(request: AppRequest, run_id: int) -> HttpResponse:
 
 def _task_segment_context(run: ModelRun) -> dict:
     """Multiclass/regression segments with a bar chart of each column's headline metric."""
-    segments = run.segments
-    if not segments or "headline" not in segments:
+    segments = selectors.task_segment_report(run)
+    if segments is None:
         return {"task_segments": None}
     for column in segments["columns"]:
         column["chart"] = figure_json(

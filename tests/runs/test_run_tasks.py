@@ -209,8 +209,14 @@ def test_regression_segments_flag_the_segment_with_the_largest_rmse(upload, regr
     frame["city"] = rng.choice(["Lyon", "Nice"], len(frame))
     nice = frame["city"] == "Nice"
     frame.loc[nice, "prediction"] += rng.normal(0, 60, nice.sum()).round(2)
+    regression.critical_segments = "city = Nice\ncity = Lyon\nage < 40"
+    regression.save(update_fields=["critical_segments"])
     run = run_of(upload(csv_file(frame), problem=regression, segment_columns="city"))
     rows = {row["value"]: row for row in run.segments["columns"][0]["rows"]}
+    from apps.runs.selectors import task_segment_report
+
+    critical = {c["line"]: c["status"] for c in task_segment_report(run)["critical"]}
+    assert critical == {"city = Nice": "failing", "city = Lyon": "checked", "age < 40": "unparsed"}
     assert rows["Nice"]["weakest"]
     assert not rows["Lyon"]["weakest"]
     mask = nice.to_numpy()
