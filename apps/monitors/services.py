@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.core import services as job_services
-from apps.core.jobs import JobDataError, Progress
+from apps.core.jobs import Progress
 from apps.core.models import Job
 from apps.datasets import services as dataset_services
 from apps.datasets import storage as dataset_storage
@@ -37,12 +37,11 @@ from apps.monitors.models import (
 )
 from apps.problems.models import Problem, TaskType
 from apps.runs import storage as run_storage
+from apps.runs.evaluation import decision_costs, evaluate_predictions, finite
 from apps.runs.metrics import METRICS, metric_value, metrics_for_task
 from apps.runs.models import ModelRun, RunStatus
-from apps.runs.predictions import read_and_map
+from apps.runs.predictions import map_frame, read_staged, staged_file_errors
 from apps.runs.selectors import threshold_point
-from apps.runs.services import decision_costs
-from mlcore import tabular
 from mlcore.costs import no_model_costs
 from mlcore.drift import DriftThresholds, drift_report
 from mlcore.rules import Rule, break_even_accuracy, break_even_recall, check_rule
@@ -244,22 +243,6 @@ def _check_after_commit(monitor: Monitor, trigger: str) -> None:
     transaction.on_commit(lambda: monitor_check_task.delay(monitor_id, trigger))
 
 
-def best_baseline_run(problem: Problem, metric_key: str) -> ModelRun | None:
-    """The best ready run of kind baseline by a metric (None without one)."""
-    metric = METRICS[metric_key]
-    best, best_value = None, None
-    for run in ModelRun.objects.filter(problem=problem, kind="baseline", status=RunStatus.READY):
-        value = metric_value(run.task, run.evaluation, run.threshold, metric_key)
-        if value is None:
-            continue
-        better = best_value is None or (
-            value > best_value if metric.higher_is_better else value < best_value
-        )
-        if better:
-            best, best_value = run, value
-    return best
-
-
 # --- production batches ------------------------------------------------------------------
 
 
@@ -318,27 +301,16 @@ def batch_evaluate(*, job: Job, progress: Progress) -> dict:
         # A redelivered job whose batch was stored: only the checks may be missing.
         return _check_batch(run, stored, progress)
     progress(5, "Reading and validating every row")
-    try:
-        with run_storage.local_path(p["staging_key"]) as path:
-            raw = tabular.read_table(
-                path, filename=p["filename"], limits=dataset_services.read_limits()
-            )
+    with staged_file_errors(p["staging_key"]):
+        raw, parquet = read_staged(p)
         params = {**p, "segment_columns": _segment_names(run, [str(c) for c in raw.columns])}
-        predictions, columns = read_and_map(run.problem, params)
-    except tabular.TableError as exc:
-        run_storage.delete_quietly(p["staging_key"])
-        raise JobDataError(exc.located_message()) from exc
-    except JobDataError:
-        run_storage.delete_quietly(p["staging_key"])
-        raise
-    except FileNotFoundError as exc:
-        raise JobDataError("The uploaded file is no longer available; upload it again.") from exc
+        predictions, columns = map_frame(run.problem, params, raw, parquet=parquet)
     mapped = {v for v in columns.values() if isinstance(v, str)}
     features = [str(c) for c in raw.columns if str(c) not in mapped]
     for name in features:
         predictions[FEATURE_PREFIX + name] = raw[name].to_numpy()
     progress(40, f"Evaluating {len(predictions):,} rows")
-    evaluation = batch_eval.evaluate_predictions(
+    evaluation = evaluate_predictions(
         problem=run.problem,
         task=run.task,
         predictions=predictions,
@@ -385,7 +357,7 @@ def batch_create_from_frame(
     *, run: ModelRun, predictions: pd.DataFrame, label: str = "", user: User | None = None
 ) -> ProductionBatch:
     """Store already-mapped batch predictions built in code (tests, benchmark, demo)."""
-    evaluation = batch_eval.evaluate_predictions(
+    evaluation = evaluate_predictions(
         problem=run.problem, task=run.task, predictions=predictions, threshold=run.threshold
     )
     key = run_storage.write_predictions(predictions)
@@ -446,7 +418,7 @@ def _segment_evaluation(monitor: Monitor, batch: ProductionBatch | None) -> dict
     rows = batch_eval.segment_rows(frame, monitor.segment_column, monitor.segment_value)
     result = None
     if rows is not None:
-        result = batch_eval.evaluate_predictions(
+        result = evaluate_predictions(
             problem=run.problem, task=run.task, predictions=rows, threshold=run.threshold
         )
     if batch is not None:
@@ -672,7 +644,7 @@ def _record(
             baseline_line=found.baseline_line,
             sentence=found.sentence,
             reasons=found.reasons,
-            details=batch_eval.finite(found.details),
+            details=finite(found.details),
         )
         moved = Monitor.objects.filter(
             pk=locked.pk, state=locked.state, last_checked_at=locked.last_checked_at

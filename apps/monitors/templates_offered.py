@@ -1,10 +1,10 @@
 """Monitor templates offered on the create form, filled from the problem and its runs."""
 
-from apps.monitors.services import best_baseline_run
 from apps.problems.models import Problem, TaskType
+from apps.runs.evaluation import decision_costs
+from apps.runs.leaderboard import best_simple_baseline, ready_runs
 from apps.runs.metrics import metric_value, primary_metric
 from apps.runs.models import ModelRun, RunStatus
-from apps.runs.services import decision_costs
 
 
 def _deployed(problem: Problem) -> ModelRun | None:
@@ -17,7 +17,8 @@ def _deployed(problem: Problem) -> ModelRun | None:
 
 def monitor_templates(problem: Problem) -> list[dict]:
     """“Value floor” (break-even, needs costs), “no worse than the best simple baseline”
-    (needs a baseline run) and “primary metric above X”, with their initial fields."""
+    (needs a trained simple baseline) and “primary metric above (or below) X”, with their
+    initial fields."""
     run = _deployed(problem)
     primary = primary_metric(problem)
     common = {"target_run": run.pk if run else None, "check_interval_minutes": 60}
@@ -38,7 +39,8 @@ def monitor_templates(problem: Problem) -> list[dict]:
                 },
             }
         )
-    baseline = best_baseline_run(problem, primary.key)
+    # The leaderboard's reference: the best of the dummy, one-rule and linear baselines.
+    baseline = best_simple_baseline(ready_runs(problem), primary)
     if baseline is not None:
         offered.append(
             {
@@ -64,12 +66,16 @@ def monitor_templates(problem: Problem) -> list[dict]:
     offered.append(
         {
             "key": "primary",
-            "title": f"{primary.label} above X",
+            "title": f"{primary.label} {'above' if primary.higher_is_better else 'below'} X",
             "text": "The primary metric against a threshold you choose"
-            + (f" (suggested: 5 % off today's {current:.3f})." if current is not None else "."),
+            + (
+                f" (suggested: 5 % worse than today's {current:.3f})."
+                if current is not None
+                else "."
+            ),
             "initial": {
                 **common,
-                "name": f"{primary.label} floor",
+                "name": f"{primary.label} {'floor' if primary.higher_is_better else 'ceiling'}",
                 "kind": "threshold",
                 "metric": primary.key,
                 "threshold": suggestion,

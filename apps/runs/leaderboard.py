@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
 
 from apps.accounts.models import User
 from apps.core import services as job_services
 from apps.core.jobs import JobDataError, Progress
 from apps.core.models import Job, JobStatus
 from apps.problems.models import Problem, TaskType
-from apps.runs import storage
 from apps.runs.baselines import SIMPLE_RUNGS
+from apps.runs.evaluation import decision_costs, prediction_arrays
 from apps.runs.metrics import (
     METRICS,
     Metric,
@@ -27,8 +28,7 @@ from apps.runs.metrics import (
     run_metric_value,
 )
 from apps.runs.models import Gate, GateBaseline, ModelRun, RunKind, RunStatus
-from apps.runs.predictions import PROBA_PREFIX
-from apps.runs.services import PAIRED_REPLICATES, PAIRED_SEED, decision_costs
+from apps.runs.services import PAIRED_REPLICATES, PAIRED_SEED
 from mlcore.evaluation.paired import paired_bootstrap
 from mlcore.evaluation.paired_generic import paired_difference, statistic_for
 from mlcore.leaderboard import gain_for
@@ -319,29 +319,9 @@ def verdicts_job(board: dict, *, user: User | None, start: bool) -> Job | None:
 # ---- the verdict job -------------------------------------------------------------------------
 
 
-def _arrays(run: ModelRun) -> tuple[np.ndarray, np.ndarray]:
-    """(truth, predictions) as the paired statistics want them, from the stored file."""
-    frame = storage.read_predictions(run.storage_key)
-    if run.task == TaskType.BINARY:
-        return frame["y_true"].to_numpy(dtype=np.int8), frame["score"].to_numpy(np.float64)
-    if run.task == TaskType.REGRESSION:
-        return frame["y_true"].to_numpy(np.float64), frame["prediction"].to_numpy(np.float64)
-    proba_cols = sorted(c for c in frame.columns if c.startswith(PROBA_PREFIX))
-    labels = [c[len(PROBA_PREFIX) :] for c in proba_cols]
-    if not proba_cols:  # predicted classes only: one-hot rows
-        labels = sorted(set(frame["y_true"]) | set(frame["predicted"]))
-        lookup = {v: i for i, v in enumerate(labels)}
-        proba = np.zeros((len(frame), len(labels)))
-        proba[np.arange(len(frame)), frame["predicted"].map(lookup).to_numpy()] = 1.0
-    else:
-        proba = frame[proba_cols].to_numpy(np.float64)
-    lookup = {v: i for i, v in enumerate(labels)}
-    return frame["y_true"].map(lookup).to_numpy(dtype=np.int64), proba
-
-
 def _pair(metric: Metric, reference: ModelRun, run: ModelRun, ref_data: tuple, costs) -> dict:  # noqa: ANN001
     y, ref_pred = ref_data
-    other_y, other_pred = _arrays(run)
+    other_y, other_pred = prediction_arrays(run)
     if other_y.shape != y.shape or not np.array_equal(other_y, y):
         return {"state": "not_paired", "reason": "scored on different rows"}
     if ref_pred.shape != other_pred.shape:
@@ -387,7 +367,7 @@ def leaderboard_verdicts(*, job: Job, progress: Progress) -> dict:
     runs = [r for r in ready_runs(problem) if r.storage_key and r.pk != reference.pk]
     costs = decision_costs(problem)
     progress(3, f"Reading {reference.name}")
-    ref_data = _arrays(reference)
+    ref_data = prediction_arrays(reference)
     verdicts = {}
     for i, run in enumerate(runs):
         progress(5 + 90 * i / max(len(runs), 1), f"Resampling {run.name} against {reference.name}")
@@ -414,8 +394,9 @@ class GateSummary:
 def gate_summaries(problems: list[Problem]) -> dict[int, GateSummary]:
     """Per problem with gates: its newest ready uploaded run checked against them.
 
-    Three queries whatever the number of problems: the gates, the newest uploaded runs, and
-    the simple baselines the "best simple baseline" gates compare with.
+    A fixed number of queries whatever the number of problems: the gates, the newest
+    uploaded run's id per problem and those runs, and the simple baselines that "best simple
+    baseline" gates compare with.
     """
     ids = [p.pk for p in problems]
     gates: dict[int, list[Gate]] = {}
@@ -432,11 +413,22 @@ def gate_summaries(problems: list[Problem]) -> dict[int, GateSummary]:
             for gate in found:
                 if gate.baseline_run_id:
                     gate.baseline_run = runs.get(gate.baseline_run_id)
-    newest: dict[int, ModelRun] = {}
-    for run in ModelRun.objects.filter(
-        problem_id__in=list(gates), kind=RunKind.UPLOADED, status=RunStatus.READY
-    ).order_by("problem_id", "-created_at", "-id"):
-        newest.setdefault(run.problem_id, run)
+    # Only each problem's newest candidate is loaded: runs carry their whole evaluation.
+    newest_ids = Problem.objects.filter(pk__in=list(gates)).annotate(
+        newest=Subquery(
+            ModelRun.objects.filter(
+                problem=OuterRef("pk"), kind=RunKind.UPLOADED, status=RunStatus.READY
+            )
+            .order_by("-created_at", "-id")
+            .values("pk")[:1]
+        )
+    )
+    newest = {
+        run.problem_id: run
+        for run in ModelRun.objects.filter(
+            pk__in=[pk for pk in newest_ids.values_list("newest", flat=True) if pk]
+        )
+    }
     simple: dict[int, list[ModelRun]] = {}
     for run in ModelRun.objects.filter(
         problem_id__in=list(gates),

@@ -10,6 +10,9 @@ Stored columns, whatever the file called them:
 Every error names the line (CSV, as an editor counts it) or row (Parquet) and the column.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 import pandas as pd
 
@@ -94,15 +97,22 @@ def label_key(value: object) -> str:
     return str(value).strip()
 
 
-def map_labels(values: pd.Series, positive_label: str, *, column: str, parquet: bool) -> np.ndarray:
-    """0/1 labels from the true-value column: the problem's positive label is 1."""
+def _refuse_missing(values: pd.Series, *, column: str, parquet: bool, reason: str) -> None:
+    """JobDataError naming the first row whose value is missing."""
     missing = values.isna().to_numpy()
     if missing.any():
         row = int(np.flatnonzero(missing)[0])
-        raise JobDataError(
-            f"{_where(row, column, parquet=parquet)}: the true value is missing. Every row needs "
-            "the outcome that happened."
-        )
+        raise JobDataError(f"{_where(row, column, parquet=parquet)}: {reason}")
+
+
+def map_labels(values: pd.Series, positive_label: str, *, column: str, parquet: bool) -> np.ndarray:
+    """0/1 labels from the true-value column: the problem's positive label is 1."""
+    _refuse_missing(
+        values,
+        column=column,
+        parquet=parquet,
+        reason="the true value is missing. Every row needs the outcome that happened.",
+    )
     keys = values.map(label_key)
     distinct = sorted(keys.unique().tolist())
     if len(distinct) > 2:
@@ -201,13 +211,12 @@ def check_numbers(values: pd.Series, *, column: str, parquet: bool, what: str) -
 
 
 def _text_labels(values: pd.Series, *, column: str, parquet: bool) -> pd.Series:
-    missing = values.isna().to_numpy()
-    if missing.any():
-        row = int(np.flatnonzero(missing)[0])
-        raise JobDataError(
-            f"{_where(row, column, parquet=parquet)}: the value is missing. Every row needs "
-            "a class."
-        )
+    _refuse_missing(
+        values,
+        column=column,
+        parquet=parquet,
+        reason="the value is missing. Every row needs a class.",
+    )
     return values.map(label_key).astype(object)
 
 
@@ -334,15 +343,36 @@ def add_segments(
         columns["segments"] = names
 
 
-def read_and_map(problem: Problem, p: dict) -> tuple[pd.DataFrame, dict]:
-    """The staged file read, validated and mapped to the stored columns of the problem's task."""
+@contextmanager
+def staged_file_errors(staging_key: str) -> Iterator[None]:
+    """Read errors of a staged upload as a readable JobDataError; a bad file is deleted."""
+    try:
+        yield
+    except tabular.TableError as exc:
+        storage.delete_quietly(staging_key)
+        raise JobDataError(exc.located_message()) from exc
+    except JobDataError:
+        storage.delete_quietly(staging_key)
+        raise
+    except FileNotFoundError as exc:
+        raise JobDataError("The uploaded file is no longer available; upload it again.") from exc
+
+
+def read_staged(p: dict) -> tuple[pd.DataFrame, bool]:
+    """The staged file as a frame, and whether it was Parquet (errors then say "row")."""
     with storage.local_path(p["staging_key"]) as path:
         frame = tabular.read_table(
             path, filename=p["filename"], limits=dataset_services.read_limits()
         )
         with open(path, "rb") as handle:
             head = handle.read(dataset_services.HEAD_BYTES)
-        parquet = tabular.detect_format(head, p["filename"]) == "parquet"
+    return frame, tabular.detect_format(head, p["filename"]) == "parquet"
+
+
+def map_frame(
+    problem: Problem, p: dict, frame: pd.DataFrame, *, parquet: bool
+) -> tuple[pd.DataFrame, dict]:
+    """A read file validated and mapped to the stored columns of the problem's task."""
     guess = guess_columns([str(c) for c in frame.columns], problem)
     y_col = _pick_column(frame, p.get("y_true_column", ""), guess["y_true"], "true-value")
     task = p.get("task") or problem.task_type
@@ -354,3 +384,9 @@ def read_and_map(problem: Problem, p: dict) -> tuple[pd.DataFrame, dict]:
         stored, columns = map_binary(frame, p, y_col, problem, parquet=parquet)
     add_segments(stored, frame, p.get("segment_columns") or [], columns)
     return stored, columns
+
+
+def read_and_map(problem: Problem, p: dict) -> tuple[pd.DataFrame, dict]:
+    """The staged file read, validated and mapped to the stored columns of the problem's task."""
+    frame, parquet = read_staged(p)
+    return map_frame(problem, p, frame, parquet=parquet)

@@ -18,20 +18,26 @@ from apps.datasets import services as dataset_services
 from apps.datasets.models import DatasetVersion, VersionStatus
 from apps.problems.models import Problem, TaskType
 from apps.runs import storage
+from apps.runs.evaluation import (
+    class_indices,
+    decision_costs,
+    evaluate_binary_predictions,
+    evaluate_multiclass_predictions,
+    evaluate_regression_predictions,
+    finite,
+    prediction_arrays,
+)
 from apps.runs.models import ModelRun, ReferenceKind, RunKind, RunStatus
 from apps.runs.predictions import (
-    PROBA_PREFIX,
     SEGMENT_PREFIX,
     check_scores,
     label_key,
     parse_column_list,
     read_and_map,
+    staged_file_errors,
 )
-from mlcore import tabular
-from mlcore.costs import DecisionCosts
-from mlcore.evaluation import bootstrap_binary, evaluate_binary
+from mlcore.evaluation import bootstrap_binary
 from mlcore.evaluation.abstention import abstention_curve
-from mlcore.evaluation.multiclass_regression import evaluate_multiclass, evaluate_regression
 from mlcore.evaluation.other_intervals import bootstrap_multiclass, bootstrap_regression
 from mlcore.evaluation.paired import paired_bootstrap
 from mlcore.evaluation.segments import segment_metrics
@@ -50,19 +56,6 @@ ABSTENTION_POINTS = 200
 MAX_SEGMENT_COLUMNS = 5
 # Distinct values kept per segment column (the largest segments); the rest are counted.
 MAX_SEGMENTS = 50
-LABELS_ONLY_REASON = "undefined: the file holds predicted classes, not probabilities"
-
-
-def decision_costs(problem: Problem) -> DecisionCosts | None:
-    """The problem's per-decision costs, when both mistake costs are set."""
-    if problem.cost_fp is None or problem.cost_fn is None:
-        return None
-    return DecisionCosts(
-        cost_fp=float(problem.cost_fp),
-        cost_fn=float(problem.cost_fn),
-        value_tp=float(problem.value_tp or 0),
-        value_tn=float(problem.value_tn or 0),
-    )
 
 
 def run_upload_start(
@@ -150,16 +143,8 @@ def run_evaluate(*, job: Job, progress: Progress) -> dict:
     if p.get("dataset_version_id"):
         version = DatasetVersion.objects.filter(pk=p["dataset_version_id"]).first()
     progress(5, "Reading and validating every row")
-    try:
+    with staged_file_errors(p["staging_key"]):
         predictions, columns = read_and_map(problem, p)
-    except tabular.TableError as exc:
-        storage.delete_quietly(p["staging_key"])
-        raise JobDataError(exc.located_message()) from exc
-    except JobDataError:
-        storage.delete_quietly(p["staging_key"])
-        raise
-    except FileNotFoundError as exc:
-        raise JobDataError("The uploaded file is no longer available; upload it again.") from exc
     if version is not None and version.rows != len(predictions):
         storage.delete_quietly(p["staging_key"])
         raise JobDataError(
@@ -229,16 +214,10 @@ def run_evaluation_compute(
         return _store_evaluation(run, evaluation, intervals, segments, progress)
     problem = run.problem
     costs = decision_costs(problem)
-    per_month = problem.decisions_per_month
     y = predictions["y_true"].to_numpy(dtype=np.int8)
     s = predictions["score"].to_numpy(dtype=np.float64)
     progress(35, "Computing metrics and the threshold sweep")
-    evaluation = evaluate_binary(
-        y, s, threshold=DEFAULT_THRESHOLD, costs=costs, decisions_per_month=per_month
-    )
-    result = evaluation.to_dict()
-    result["decision_costs"] = None if costs is None else costs.__dict__.copy()
-    result["decisions_per_month"] = per_month
+    result = evaluate_binary_predictions(problem, predictions, DEFAULT_THRESHOLD)
     progress(55, f"Bootstrapping intervals ({BOOTSTRAP_REPLICATES} replicates)")
     intervals = bootstrap_binary(
         y,
@@ -255,9 +234,9 @@ def run_evaluation_compute(
     )
     with transaction.atomic():
         ModelRun.objects.filter(pk=run.pk).update(
-            evaluation=_finite(result),
-            intervals=_finite(intervals),
-            abstention=_finite(abstention),
+            evaluation=finite(result),
+            intervals=finite(intervals),
+            abstention=finite(abstention),
             segments=segments,
             threshold=DEFAULT_THRESHOLD,
             status=RunStatus.READY,
@@ -271,26 +250,14 @@ def _store_evaluation(
     run: ModelRun, evaluation: dict, intervals: dict, segments: dict | None, progress: Progress
 ) -> ModelRun:
     ModelRun.objects.filter(pk=run.pk).update(
-        evaluation=_finite(evaluation),
-        intervals=_finite(intervals),
+        evaluation=finite(evaluation),
+        intervals=finite(intervals),
         segments=segments,
         status=RunStatus.READY,
     )
     progress(100, "Evaluation ready")
     run.refresh_from_db()
     return run
-
-
-def _class_indices(predictions: pd.DataFrame, labels: list) -> tuple[np.ndarray, np.ndarray]:
-    """(truth, prediction) as indices into `labels`, from stored probabilities or classes."""
-    lookup = {label: i for i, label in enumerate(labels)}
-    truth = predictions["y_true"].map(lookup).to_numpy(dtype=np.int64)
-    proba_cols = [PROBA_PREFIX + str(label) for label in labels]
-    if all(c in predictions.columns for c in proba_cols):
-        predicted = np.argmax(predictions[proba_cols].to_numpy(dtype=np.float64), axis=1)
-    else:
-        predicted = predictions["predicted"].map(lookup).to_numpy(dtype=np.int64)
-    return truth, predicted
 
 
 def run_task_segments_compute(
@@ -305,7 +272,7 @@ def run_task_segments_compute(
     if not names:
         return None
     if task == TaskType.MULTICLASS:
-        y, pred = _class_indices(predictions, labels or [])
+        y, pred = class_indices(predictions, labels or [])
         k, headline = len(labels or []), "accuracy"
     else:
         y = predictions["y_true"].to_numpy(dtype=np.float64)
@@ -325,44 +292,19 @@ def run_task_segments_compute(
             }
         )
     overall_dict = {**overall.to_dict(), "value": "All rows", "weakest": False}
-    return _finite(
-        {"task": task, "headline": headline, "overall": overall_dict, "columns": columns}
-    )
+    return finite({"task": task, "headline": headline, "overall": overall_dict, "columns": columns})
 
 
 def _multiclass_evaluation(predictions: pd.DataFrame, progress: Progress) -> tuple[dict, dict]:
     """Metrics and intervals from stored class probabilities (or predicted classes)."""
     progress(35, "Computing metrics and the confusion matrix")
-    y = predictions["y_true"].to_numpy(dtype=object)
-    proba_cols = [c for c in predictions.columns if c.startswith(PROBA_PREFIX)]
-    if proba_cols:
-        labels = [c[len(PROBA_PREFIX) :] for c in proba_cols]
-        proba = predictions[proba_cols].to_numpy(dtype=np.float64)
-    else:
-        predicted = predictions["predicted"].to_numpy(dtype=object)
-        labels = sorted(set(y.tolist()) | set(predicted.tolist()))
-        # One-hot: argmax metrics are exact; log loss and AUC mean nothing and are withheld.
-        lookup = {label: i for i, label in enumerate(labels)}
-        proba = np.zeros((y.size, len(labels)))
-        proba[np.arange(y.size), [lookup[v] for v in predicted.tolist()]] = 1.0
-    result = evaluate_multiclass(y, proba, labels=labels).to_dict()
-    if not proba_cols:
-        result["log_loss"] = None
-        result["roc_auc_ovr_macro"] = None
-        for row in result["per_class"]:
-            row["roc_auc"] = None
-        result["undefined"] |= {
-            "log_loss": LABELS_ONLY_REASON,
-            "roc_auc_ovr_macro": LABELS_ONLY_REASON,
-        }
-    result["task"] = TaskType.MULTICLASS.value
+    result = evaluate_multiclass_predictions(predictions)
     progress(60, f"Bootstrapping intervals ({BOOTSTRAP_REPLICATES} replicates)")
-    lookup = {label: i for i, label in enumerate(labels)}
-    true_idx = np.fromiter((lookup[v] for v in y.tolist()), dtype=np.int64, count=y.size)
+    truth, predicted = class_indices(predictions, result["labels"])
     intervals = bootstrap_multiclass(
-        true_idx,
-        np.argmax(proba, axis=1),
-        len(labels),
+        truth,
+        predicted,
+        len(result["labels"]),
         replicates=BOOTSTRAP_REPLICATES,
         seed=BOOTSTRAP_SEED,
     )
@@ -372,10 +314,9 @@ def _multiclass_evaluation(predictions: pd.DataFrame, progress: Progress) -> tup
 def _regression_evaluation(predictions: pd.DataFrame, progress: Progress) -> tuple[dict, dict]:
     """Metrics, residual quantiles and intervals from stored numeric predictions."""
     progress(35, "Computing error metrics")
+    result = evaluate_regression_predictions(predictions)
     y = predictions["y_true"].to_numpy(dtype=np.float64)
     f = predictions["prediction"].to_numpy(dtype=np.float64)
-    result = evaluate_regression(y, f).to_dict()
-    result["task"] = TaskType.REGRESSION.value
     result["scatter"] = _scatter_sample(y, f)
     progress(60, f"Bootstrapping intervals ({BOOTSTRAP_REPLICATES} replicates)")
     intervals = bootstrap_regression(y, f, replicates=BOOTSTRAP_REPLICATES, seed=BOOTSTRAP_SEED)
@@ -423,7 +364,7 @@ def run_segments_compute(
             }
         )
     overall_dict = {**overall.to_dict(), "value": "All rows", "weakest": False}
-    return _finite({"threshold": threshold, "overall": overall_dict, "columns": columns})
+    return finite({"threshold": threshold, "overall": overall_dict, "columns": columns})
 
 
 def run_abstention_compute(
@@ -454,17 +395,6 @@ def run_abstention_compute(
         "precision": curve.precision[idx].tolist(),
         "cost_per_decision": None if cost is None else cost[idx].tolist(),
     }
-
-
-def _finite(value: object) -> object:
-    """JSON has no NaN or infinity: store them as null."""
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_finite(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def run_create_from_arrays(
@@ -568,11 +498,6 @@ def run_compare_start(*, runs: list[ModelRun], user: User) -> Job:
     )
 
 
-def _binary_arrays(run: ModelRun) -> tuple[np.ndarray, np.ndarray]:
-    frame = storage.read_predictions(run.storage_key)
-    return frame["y_true"].to_numpy(dtype=np.int8), frame["score"].to_numpy(dtype=np.float64)
-
-
 def run_compare(*, job: Job, progress: Progress) -> dict:
     """Paired bootstrap of every run against the first, on rows they share."""
     ids = job.params["run_ids"]
@@ -582,12 +507,12 @@ def run_compare(*, job: Job, progress: Progress) -> dict:
     base = runs[ids[0]]
     costs = decision_costs(base.problem)
     progress(5, f"Reading {base.name}")
-    y, base_scores = _binary_arrays(base)
+    y, base_scores = prediction_arrays(base)
     pairs = []
     for i, run_id in enumerate(ids[1:]):
         run = runs[run_id]
         progress(10 + 85 * i // (len(ids) - 1), f"Resampling {run.name} against {base.name}")
-        other_y, other_scores = _binary_arrays(run)
+        other_y, other_scores = prediction_arrays(run)
         shared = other_y.size == y.size and np.array_equal(other_y, y)
         pair: dict = {"run_id": run.pk, "name": run.name, "shared_rows": shared}
         if shared:
@@ -603,7 +528,7 @@ def run_compare(*, job: Job, progress: Progress) -> dict:
             ).to_dict()
         pairs.append(pair)
     progress(100, "Paired intervals ready")
-    return _finite(
+    return finite(
         {
             "base": {"run_id": base.pk, "name": base.name, "threshold": base.threshold},
             "pairs": pairs,

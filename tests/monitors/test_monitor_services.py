@@ -175,7 +175,7 @@ def test_templates_offer_value_floor_baseline_and_primary(
     baseline = run_create_from_arrays(
         problem=problem, user=owner, name="dummy", y_true=y, scores=np.full(100, 0.5)
     )
-    ModelRun.objects.filter(pk=baseline.pk).update(kind="baseline")
+    ModelRun.objects.filter(pk=baseline.pk).update(kind="baseline", baseline_key="dummy")
     offered = {t["key"]: t for t in monitor_templates(problem)}
     assert set(offered) == {"value_floor", "baseline", "primary"}
     assert offered["value_floor"]["initial"]["kind"] == "break_even"
