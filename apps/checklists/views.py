@@ -134,8 +134,7 @@ def answer_save(
                 checklist=checklist, item=item, user=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form.add_service_errors(exc)
     return _item_response(request, checklist, item, message="Answer saved.", answer_form=form)
 
 

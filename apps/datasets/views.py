@@ -70,8 +70,7 @@ def dataset_upload(request: AppRequest, problem_id: int) -> HttpResponse:
                     description=data["description"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form.add_service_errors(exc)
             else:
                 if request.htmx:
                     return render(

@@ -42,11 +42,6 @@ def _get_problem_for_user(request: AppRequest, problem_id: int, *, for_write: bo
     )
 
 
-def _apply_errors(form: MonitorForm | ChannelForm | BatchUploadForm, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 @require_GET
 @team_required
 def monitor_list(request: AppRequest) -> HttpResponse:
@@ -104,7 +99,7 @@ def monitor_create(request: AppRequest, problem_id: int) -> HttpResponse:
                 problem=problem, user=request.user, **form.service_fields()
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, f"Monitor “{monitor.name}” saved and checked.")
             return redirect("monitors:monitor_detail", monitor_id=monitor.pk)
@@ -125,7 +120,7 @@ def monitor_edit(request: AppRequest, monitor_id: int) -> HttpResponse:
         try:
             services.monitor_update(monitor=monitor, **form.service_fields())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, f"Monitor “{monitor.name}” updated and checked again.")
             return redirect("monitors:monitor_detail", monitor_id=monitor.pk)
@@ -196,7 +191,7 @@ def batch_upload(request: AppRequest, monitor_id: int) -> HttpResponse:
                     run=monitor.target_run, user=request.user, uploaded=data.pop("file"), **data
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form.add_service_errors(exc)
             else:
                 if request.htmx:
                     return render(
@@ -222,7 +217,7 @@ def channel_list(request: AppRequest) -> HttpResponse:
             try:
                 channel = notifications.channel_create(team=request.team, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form.add_service_errors(exc)
             else:
                 messages.success(request, f"Channel “{channel.name}” added.")
                 return redirect("monitors:channel_list")

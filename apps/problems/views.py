@@ -29,13 +29,6 @@ def _get_problem_for_user(
     )
 
 
-def _apply_service_errors(
-    form: ProblemSectionForm | ProblemCreateForm, exc: ValidationError
-) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @require_GET
 @team_required
 def problem_list(request: AppRequest) -> HttpResponse:
@@ -67,7 +60,7 @@ def problem_create(request: AppRequest) -> HttpResponse:
                 team=request.team, user=request.user, source=RevisionSource.WEB, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, f"“{problem.title}” created. Fill in each section below.")
             return redirect("problems:problem_edit", problem_id=problem.pk)
@@ -135,7 +128,7 @@ def problem_section_save(request: AppRequest, problem_id: int, section_key: str)
             )
             saved = True
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            form.add_service_errors(exc)
     if saved:
         form = section_form_class(section.key)(instance=problem, team=problem.team)
     context = {

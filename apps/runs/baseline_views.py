@@ -26,11 +26,6 @@ def _get_problem_for_user(request: AppRequest, problem_id: int, *, for_write: bo
     )
 
 
-def _add_errors(form: object, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @require_http_methods(["GET", "POST"])
 @team_required
 def baseline_train(request: AppRequest, problem_id: int) -> HttpResponse:
@@ -51,7 +46,7 @@ def baseline_train(request: AppRequest, problem_id: int) -> HttpResponse:
                 exclude_columns=exclude,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form.add_service_errors(exc)
         else:
             return redirect("core:job_detail", job_id=job.pk)
     status = 422 if form.errors else 200
@@ -81,9 +76,10 @@ def reference_create(request: AppRequest, problem_id: int) -> HttpResponse:
                 notes=data["notes"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                name = field.replace("metrics.", "").replace(".", "__")
-                form.add_error(name if name in form.fields else None, errors)
+            # "metrics.f1.low" from the service is the form's generated field "f1__low".
+            form.add_service_errors(
+                exc, rename=lambda field: field.replace("metrics.", "").replace(".", "__")
+            )
         else:
             messages.success(request, f"Reference “{run.name}” added to the leaderboard.")
             return redirect("runs:leaderboard", problem_id=problem.pk)
@@ -152,7 +148,7 @@ def gate_create(request: AppRequest, problem_id: int) -> HttpResponse:
         try:
             board_services.gate_create(problem=problem, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, "Gate added: every candidate run is now checked against it.")
             return redirect("runs:leaderboard", problem_id=problem.pk)

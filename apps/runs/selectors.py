@@ -1,5 +1,7 @@
 """Reads for runs: a team's runs, and the metrics at any threshold from the stored sweep."""
 
+from collections.abc import Callable
+
 from django.db.models import QuerySet
 
 from apps.accounts.models import Team
@@ -157,22 +159,9 @@ def _task_critical_status(line: str, segments: dict) -> dict:
 
 def task_segment_report(run: ModelRun) -> dict | None:
     """Multiclass/regression segments with the problem's critical segments checked."""
-    segments = run.segments
-    if not segments or "headline" not in segments:
+    if not run.segments or "headline" not in run.segments:
         return None
-    critical = [_task_critical_status(line, segments) for line in run.problem.segment_list]
-    marks = {(c["column"], c["value"]): c["status"] for c in critical if c["row"] is not None}
-    columns = [
-        {
-            **column,
-            "rows": [
-                {**row, "critical": marks.get((column["column"], row["value"]))}
-                for row in column["rows"]
-            ],
-        }
-        for column in segments["columns"]
-    ]
-    return {**segments, "columns": columns, "critical": critical}
+    return _with_critical(run, _task_critical_status)
 
 
 def _critical_status(line: str, segments: dict) -> dict:
@@ -183,18 +172,8 @@ def _critical_status(line: str, segments: dict) -> dict:
     overall value. Otherwise it is checked; "below overall" only notes a smaller value.
     """
     out = {"line": line, "column": None, "value": None, "status": "unparsed", "row": None}
-    parsed = parse_critical(line)
-    if parsed is None:
-        out["note"] = "not of the form “column = value”: not checked"
-        return out
-    out["column"], out["value"] = parsed
-    column = next((c for c in segments["columns"] if c["column"] == parsed[0]), None)
-    if column is None:
-        out.update(status="missing", note=f"no segment column “{parsed[0]}” in this upload")
-        return out
-    row = next((r for r in column["rows"] if r["value"] == parsed[1]), None)
+    row = _find_segment_row(line, segments, out)
     if row is None:
-        out.update(status="missing", note=f"no rows with {parsed[0]} = {parsed[1]}")
         return out
     out["row"] = row
     overall = segments["overall"]["roc_auc"]
@@ -214,14 +193,19 @@ def segment_report(run: ModelRun) -> dict | None:
     """The stored segment metrics with the problem's critical segments checked against them."""
     if not run.segments:
         return None
+    return _with_critical(run, _critical_status)
+
+
+def _with_critical(run: ModelRun, check: Callable[[str, dict], dict]) -> dict:
+    """The stored segments, each row marked with its critical status, and the checks."""
     segments = run.segments
-    critical = [_critical_status(line, segments) for line in run.problem.segment_list]
-    failing = {(c["column"], c["value"]): c["status"] for c in critical if c["row"] is not None}
+    critical = [check(line, segments) for line in run.problem.segment_list]
+    marks = {(c["column"], c["value"]): c["status"] for c in critical if c["row"] is not None}
     columns = [
         {
             **column,
             "rows": [
-                {**row, "critical": failing.get((column["column"], row["value"]))}
+                {**row, "critical": marks.get((column["column"], row["value"]))}
                 for row in column["rows"]
             ],
         }

@@ -72,8 +72,7 @@ def run_upload(request: AppRequest, problem_id: int) -> HttpResponse:
                     problem=problem, user=request.user, uploaded=data.pop("file"), **data
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form.add_service_errors(exc)
             else:
                 if request.htmx:
                     return render(request, "runs/run_upload.html#upload-started", {"job": job})
@@ -334,8 +333,7 @@ def run_threshold_save(request: AppRequest, run_id: int) -> HttpResponse:
         try:
             services.run_threshold_set(run=run, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form.add_service_errors(exc)
         else:
             messages.success(request, f"Operating threshold set to {run.threshold:g}.")
             return redirect("runs:run_detail", run_id=run.pk)
